@@ -1,0 +1,67 @@
+"""SQLModel tables and the shapes services hand to the web layer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kwargs)
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=320, unique=True, index=True)
+    plan: str = Field(default='free', max_length=16)
+
+
+class User(UserBase, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    password_hash: str = Field(max_length=255)
+    stripe_customer_id: str | None = Field(default=None, max_length=255, index=True)
+    stripe_subscription_id: str | None = Field(default=None, max_length=255)
+    last_release_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    token_version: int = 0
+    created_at: datetime = _timestamp()
+
+
+class UserPublic(UserBase):
+    id: str
+    created_at: datetime
+
+
+class ProjectBase(SQLModel):
+    name: str = Field(default='Untitled project', max_length=120)
+    saved: bool = False
+
+
+class Project(ProjectBase, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    owner_id: str | None = Field(default=None, foreign_key='user.id', ondelete='CASCADE', index=True)
+    browser_id: str | None = Field(default=None, max_length=64, index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = 1
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class ProjectPublic(ProjectBase):
+    id: str
+    owner_id: str | None
+    browser_id: str | None
+    data: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,65 @@
+"""setup(): everything the app needs before it serves: data dir, secrets, logging, database, pages and routes."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from nicegui import app, ui
+from nicegui.storage import Storage
+
+from liab import db
+from liab.config import Settings, get_settings, load_secrets, prepare_data_dir
+from liab.errors import StartupError
+from liab.logs import configure_logging
+from liab.providers import check_provider_settings
+from liab.web import home
+from liab.web.api import health, media
+from liab.web.middleware import RequestGuard, body_limits
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    settings: Settings
+    storage_secret: str
+
+
+def setup() -> RunConfig:
+    """Prepare the app; raises StartupError with one line naming the problem when it cannot start."""
+    settings = get_settings()
+    check_provider_settings(settings)
+    prepare_data_dir(settings)
+    secrets = load_secrets(settings)
+    configure_logging(settings)
+    Storage.path = settings.nicegui_dir  # NiceGUI's own storage lives in the data dir too
+    db.reset_engine()
+    db.init_db(settings)
+
+    app.add_static_files('/static', STATIC_DIR)
+    ui.add_head_html(f'<link rel="stylesheet" href="/static/liab.css?v={_asset_version()}">', shared=True)
+    app.add_middleware(RequestGuard, limit=body_limits(settings))
+    health.register()
+    media.register()
+    home.create()
+    app.on_shutdown(db.reset_engine)
+    return RunConfig(settings, secrets.storage)
+
+
+def check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise StartupError(f'port {port} on {host} is already in use; stop the other server '
+                                   'or set LIAB_PORT to a free port') from exc
+            raise StartupError(f'cannot listen on {host}:{port} ({exc.strerror}); check LIAB_HOST') from exc
+
+
+def _asset_version() -> int:
+    return int(max(path.stat().st_mtime for path in STATIC_DIR.rglob('*') if path.is_file()))

@@ -1,0 +1,36 @@
+"""GET /api/health: is the app usable, and with which providers."""
+
+from __future__ import annotations
+
+from fastapi.responses import JSONResponse
+from nicegui import app, run
+
+from liab import __version__, db
+from liab.audio import io
+from liab.config import get_settings
+from liab.providers import active_providers
+
+
+def register() -> None:
+    app.add_api_route('/api/health', health, methods=['GET'], tags=['utility'])
+
+
+async def health() -> JSONResponse:
+    database = await run.io_bound(db.check_database)
+    ffmpeg = await run.io_bound(_ffmpeg)
+    failing = [part for part, state in (('database', database), ('ffmpeg', ffmpeg)) if state.startswith('error')]
+    body = {
+        'status': 'ok' if not failing else 'unavailable: ' + ', '.join(failing),
+        'version': __version__,
+        'database': database,
+        'ffmpeg': ffmpeg,
+        'providers': active_providers(get_settings()),
+    }
+    return JSONResponse(body, status_code=503 if failing else 200, headers={'Cache-Control': 'no-store'})
+
+
+def _ffmpeg() -> str:
+    try:
+        return io.ffmpeg_version()
+    except RuntimeError as exc:
+        return f'error: {exc}'

@@ -1,0 +1,36 @@
+"""GET /media/{project_id}/{path}: project files, only for the browser (or, later, the user) that owns them.
+
+Nothing under the data dir is reachable any other way.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from nicegui import app
+
+from liab import media
+from liab.errors import LiabError
+from liab.services import projects
+from liab.web.bridge import in_session
+
+# Project files are the artist's own uploads too: never let a browser run them as a page.
+_HEADERS = {
+    'Cache-Control': 'private, max-age=0, must-revalidate',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'X-Content-Type-Options': 'nosniff',
+}
+
+
+def register() -> None:
+    app.add_api_route('/media/{project_id}/{path:path}', serve, methods=['GET', 'HEAD'], include_in_schema=False)
+
+
+async def serve(request: Request, project_id: str, path: str) -> Response:
+    browser_id = request.session.get('id') if 'session' in request.scope else None
+    try:
+        await in_session(projects.get_owned_project, project_id=project_id, browser_id=browser_id)
+        file = media.resolve(project_id, path)
+    except LiabError:
+        return JSONResponse({'ok': False, 'error': 'Not found.'}, status_code=404, headers=_HEADERS)
+    return FileResponse(file, headers=_HEADERS)
