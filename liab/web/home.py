@@ -95,7 +95,7 @@ class Workspace:
 
     async def restart_cycle(self, dialog: ui.dialog) -> None:
         project = await self._change('restart_cycle', projects.restart_cycle)
-        dialog.close()
+        _dismiss(dialog)
         if project:
             self.project = project
             await self.close()
@@ -134,10 +134,9 @@ class Workspace:
             ui.label('All seven stages are done: from beat to analytics. Start the next cycle when you are ready; '
                      'your files and fields stay.').classes('liab-goal-dialog__text')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Not now', on_click=dialog.close).props('flat no-caps').mark('goal-close')
+                ui.button('Not now', on_click=lambda: _dismiss(dialog)).props('flat no-caps').mark('goal-close')
                 ui.button('Restart cycle', on_click=lambda: self.restart_cycle(dialog)) \
                     .props('unelevated no-caps').mark('goal-restart')
-        dialog.on('hide', dialog.delete)
         dialog.open()
         say('Pulse', 'Cycle complete! The whole release is done.')
 
@@ -148,3 +147,8 @@ class Workspace:
     def _refresh(self) -> None:
         self.timeline.show(self.data['workflow'], self.open_stage.id if self.open_stage else None)
         self.mist.follow(self.open_stage)
+
+
+def _dismiss(dialog: ui.dialog) -> None:
+    dialog.close()
+    dialog.delete()

@@ -35,10 +35,6 @@ def body_limits(settings: Settings) -> Callable[[str], int]:
     return limit
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class RequestGuard:
     def __init__(self, app: ASGIApp, limit: Callable[[str], int]) -> None:
         self.app = app
@@ -54,19 +50,25 @@ class RequestGuard:
             await _reject(send, limit)
             return
         received = 0
-        started = False
+        started = too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            # Past the cap the app is told the client went away, so no layer stores a partial body.
+            nonlocal received, too_large
+            if too_large:
+                return {'type': 'http.disconnect'}
             message = await receive()
             if message['type'] == 'http.request':
                 received += len(message.get('body', b''))
                 if received > limit:
-                    raise _TooLarge
+                    too_large = True
+                    return {'type': 'http.disconnect'}
             return message
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                return  # the app's own answer to a cut-off body is replaced by the 413 below
             if message['type'] == 'http.response.start':
                 started = True
                 headers = [(k, v) for k, v in message.get('headers', []) if k.lower() != b'x-content-type-options']
@@ -75,9 +77,11 @@ class RequestGuard:
 
         try:
             await self.app(scope, counting_receive, guarded_send)
-        except _TooLarge:
-            if not started:
-                await _reject(send, limit)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
+            await _reject(send, limit)
 
 
 async def _reject(send: Send, limit: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 
 from nicegui import context, ui
@@ -24,7 +25,8 @@ class VoiceCaption(ui.row):
         with self:
             self._persona_label = ui.label().classes('liab-caption__persona')
             self._text_label = ui.label().classes('liab-caption__text')
-        self._fade_timer = ui.timer(CAPTION_SECONDS, self._fade, once=True, active=False)
+        self._hide_at = 0.0
+        ui.timer(0.5, self._fade)
         self.set_visibility(False)
         _captions[self.client.id] = self
 
@@ -32,11 +34,11 @@ class VoiceCaption(ui.row):
         self._persona_label.set_text(persona)
         self._text_label.set_text(text)
         self.set_visibility(True)
-        self._fade_timer.cancel()
-        self._fade_timer = ui.timer(CAPTION_SECONDS, self._fade, once=True)
+        self._hide_at = time.monotonic() + CAPTION_SECONDS
 
     def _fade(self) -> None:
-        self.set_visibility(False)
+        if self.visible and time.monotonic() >= self._hide_at:
+            self.set_visibility(False)
 
 
 def say(persona: str, text: str) -> str:
