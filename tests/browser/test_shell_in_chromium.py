@@ -45,6 +45,10 @@ def test_timeline_stays_usable_at_phone_width(live_app: str, browser_page: Brows
     page = browser_page.page
     page.set_viewport_size({'width': PHONE_WIDTH, 'height': 844})
     _open_home(page, live_app)
+    for stage_id in STAGE_IDS:  # the timeline turns vertical: no stage is off to the side
+        box = page.locator(f'[data-stage={stage_id}]').bounding_box()
+        assert box is not None and 0 <= box['x'] and box['x'] + box['width'] <= PHONE_WIDTH, (stage_id, box)
+    page.screenshot(path=_artifact('shell-phone-home.png'))
 
     analytics = page.locator('[data-stage=analytics]')
     analytics.scroll_into_view_if_needed()
