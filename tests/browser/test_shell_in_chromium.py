@@ -38,6 +38,10 @@ def test_timeline_loads_opens_a_stage_and_logs_no_errors(live_app: str, browser_
     _wait_for_animations(screen)
     page.screenshot(path=_artifact('shell-lyrics.png'))
 
+    page.keyboard.press('Escape')  # the keyboard way back to the timeline
+    expect(screen).to_be_hidden()
+    expect(page.locator('button.liab-stage.is-active')).to_have_count(0)
+
     assert not browser_page.errors, 'console errors:\n' + '\n'.join(browser_page.errors)
 
 
