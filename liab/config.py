@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     database_url: str | None = Field(None, validation_alias=AliasChoices('DATABASE_URL', 'LIAB_DATABASE_URL'))
 
+    token_ttl_days: float = Field(7, gt=0, le=365)
+    # OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane. Tests turn these down.
+    argon2_memory_kib: int = Field(19456, ge=8)
+    argon2_time_cost: int = Field(2, ge=1)
+    smtp_url: SecretStr | None = None  # smtp://user:password@host:587 (STARTTLS) or smtps://...:465
+    smtp_from: str = 'Label-in-a-Box <no-reply@localhost>'
+
     max_upload_mb: int = Field(50, ge=1, le=2048)
     max_video_mb: int = Field(200, ge=1, le=8192)
     max_body_kb: int = Field(1024, ge=16)  # every other request body (forms, JSON, websocket polling)
@@ -103,6 +110,12 @@ def get_settings() -> Settings:
 class Secrets:
     storage: str
     jwt: str
+
+
+@lru_cache
+def get_secrets() -> Secrets:
+    """The secrets of the current settings, read (or generated) once per process."""
+    return load_secrets(get_settings())
 
 
 def prepare_data_dir(settings: Settings) -> None:

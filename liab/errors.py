@@ -36,7 +36,12 @@ class Conflict(LiabError):
 
 
 class UpgradeRequired(LiabError):
-    status = 402
+    """A free-plan limit; `feature` names it ('multi_project', 'daily_release_limit'). Spec 6.3's 403 shape."""
+
+    status = 403
+
+    def to_json(self) -> dict:
+        return {'ok': False, 'error': 'upgrade_required', 'feature': self.feature, 'message': self.message}
 
 
 class ProviderUnavailable(LiabError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 import uuid
@@ -28,6 +29,16 @@ def project_dir(project_id: str, *, create: bool = False) -> Path:
     if create:
         folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def remove_project_dir(project_id: str) -> None:
+    """Delete a project's folder. It is first renamed to a hidden name, so nothing half-deleted is ever served."""
+    folder = project_dir(project_id)
+    if not folder.exists():
+        return
+    doomed = folder.with_name(f'.deleting-{project_id}-{uuid.uuid4().hex[:8]}')
+    os.replace(folder, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 def safe_name(name: str, *, default: str = 'file') -> str:

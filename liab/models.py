@@ -65,3 +65,13 @@ class ProjectPublic(ProjectBase):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed log-in, kept for 15 minutes to throttle guessing per e-mail address."""
+
+    __tablename__ = 'login_failure'
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, index=True)
+    at: datetime = _timestamp(index=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from liab import db
-from liab.config import get_settings, prepare_data_dir
+from liab.config import get_secrets, get_settings, prepare_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 _OUTSIDE = ('DATABASE_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'BEATOVEN_API_KEY', 'STRIPE_SECRET',
@@ -20,11 +20,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             monkeypatch.delenv(name)
     folder = tmp_path / 'data'
     monkeypatch.setenv('LIAB_DATA_DIR', str(folder))
+    monkeypatch.setenv('LIAB_ARGON2_MEMORY_KIB', '8')  # hashing at OWASP cost is for production, not tests
+    monkeypatch.setenv('LIAB_ARGON2_TIME_COST', '1')
     get_settings.cache_clear()
+    get_secrets.cache_clear()
     db.reset_engine()
     yield folder
     db.reset_engine()
     get_settings.cache_clear()
+    get_secrets.cache_clear()
 
 
 @pytest.fixture

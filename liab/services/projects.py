@@ -60,7 +60,7 @@ def new_project_data() -> dict[str, Any]:
 
 
 def get_working_project(*, session: Session, browser_id: str) -> ProjectPublic | None:
-    row = session.exec(select(Project).where(Project.browser_id == browser_id)
+    row = session.exec(select(Project).where(Project.browser_id == browser_id, col(Project.owner_id).is_(None))
                        .order_by(col(Project.updated_at).desc())).first()
     return ProjectPublic.model_validate(row) if row else None
 
@@ -88,7 +88,8 @@ def get_owned_project(*, session: Session, project_id: str, browser_id: str | No
 
 
 def change_project(*, session: Session, project_id: str, change: Callable[[dict[str, Any]], None],
-                   expected_version: int | None = None, name: str | None = None) -> ProjectPublic:
+                   expected_version: int | None = None, name: str | None = None,
+                   saved: bool | None = None) -> ProjectPublic:
     """Apply `change` to a copy of the project memory and store it, guarded by the version number.
 
     Call inside a write session: the read and the write are one transaction. `expected_version` is the version
@@ -106,6 +107,8 @@ def change_project(*, session: Session, project_id: str, change: Callable[[dict[
     values: dict[str, Any] = {'data': data, 'version': row.version + 1, 'updated_at': now}
     if name is not None:
         values['name'] = name
+    if saved is not None:
+        values['saved'] = saved
     result = session.execute(update(Project).where(col(Project.id) == project_id, col(Project.version) == row.version)
                              .values(**values))
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -160,12 +163,17 @@ def restart_cycle(*, session: Session, project_id: str) -> ProjectPublic:
 
 
 def rename_project(*, session: Session, project_id: str, name: str) -> ProjectPublic:
-    cleaned = ' '.join(name.split())
+    return change_project(session=session, project_id=project_id, change=lambda _data: None,
+                          name=clean_name(name))
+
+
+def clean_name(name: str) -> str:
+    cleaned = ' '.join(str(name or '').split())
     if not cleaned:
         raise BadInput('A project needs a name.')
     if len(cleaned) > MAX_NAME:
         raise BadInput(f'Project names are at most {MAX_NAME} characters.')
-    return change_project(session=session, project_id=project_id, change=lambda _data: None, name=cleaned)
+    return cleaned
 
 
 def record_asset(*, session: Session, project_id: str, key: str, relpath: str, source: AssetSource,

@@ -11,12 +11,14 @@ from nicegui import app, ui
 from nicegui.storage import Storage
 
 from liab import db
-from liab.config import Settings, get_settings, load_secrets, prepare_data_dir
+from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
-from liab.web import home
+from liab.web import auth_pages, home
+from liab.web.api import auth as auth_api
 from liab.web.api import health, media
+from liab.web.api import projects as projects_api
 from liab.web.middleware import RequestGuard, body_limits
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
@@ -33,7 +35,8 @@ def setup() -> RunConfig:
     settings = get_settings()
     check_provider_settings(settings)
     prepare_data_dir(settings)
-    secrets = load_secrets(settings)
+    get_secrets.cache_clear()
+    secrets = get_secrets()
     configure_logging(settings)
     Storage.path = settings.nicegui_dir  # NiceGUI's own storage lives in the data dir too
     db.reset_engine()
@@ -44,7 +47,10 @@ def setup() -> RunConfig:
     app.add_middleware(RequestGuard, limit=body_limits(settings))
     health.register()
     media.register()
+    auth_api.register()
+    projects_api.register()
     home.create()
+    auth_pages.create()
     app.on_shutdown(db.reset_engine)
     return RunConfig(settings, secrets.storage)
 

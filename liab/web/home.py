@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.events import KeyEventArguments
 
 from liab import logs, workflow
-from liab.errors import LiabError
+from liab.errors import LiabError, UpgradeRequired
 from liab.models import ProjectPublic
-from liab.services import projects
+from liab.security import Unauthorized
+from liab.services import library, projects
 from liab.web import layout
+from liab.web.account import AccountMenu
 from liab.web.bridge import in_session, on_working_project
+from liab.web.components.dialogs import dismiss
 from liab.web.stage_screen import StageScreen
 from liab.web.timeline import Timeline
+from liab.web.upgrade import show_upgrade
+from liab.web.visitor import Visitor, forget, load_visitor, remember_project
 from liab.web.voice_control import say
 
 T = TypeVar('T')
@@ -25,19 +30,21 @@ def create() -> None:
     @ui.page('/', title=layout.PRODUCT)
     async def index() -> None:
         ui.colors(primary='#8b5cf6', secondary='#f5b942', accent='#c4b5fd', positive='#34d399')
-        browser_id = app.storage.browser['id']
-        project = await in_session(projects.get_working_project, browser_id=browser_id)
-        Workspace(browser_id, project)
+        visitor = await load_visitor()
+        project = await in_session(library.working_project, browser_id=visitor.browser_id, user_id=visitor.user_id,
+                                   project_id=visitor.project_hint)
+        Workspace(visitor, project)
 
 
 class Workspace:
     """One browser tab's view of its working project. Every change goes through a service and is saved at once."""
 
-    def __init__(self, browser_id: str, project: ProjectPublic | None) -> None:
-        self.browser_id = browser_id
+    def __init__(self, visitor: Visitor, project: ProjectPublic | None) -> None:
+        self.visitor = visitor
         self.project = project
         self.open_stage: workflow.Stage | None = None
-        layout.header()
+        with layout.header():
+            AccountMenu(self)
         self.mist = layout.Mist()
         with ui.column(align_items='center').classes('liab-main'):
             with ui.column(align_items='center').classes('liab-hero'):
@@ -50,6 +57,11 @@ class Workspace:
             self.timeline = Timeline(on_open=self.open)
         self.screen = StageScreen(on_close=self.close, on_next=self.next, on_toggle_done=self.toggle_done)
         ui.keyboard(on_key=self._on_key, ignore=['input', 'select', 'textarea'])
+        self._refresh()
+
+    def show_project(self, project: ProjectPublic) -> None:
+        self.project = project
+        self.name.value = project.name
         self._refresh()
 
     @property
@@ -81,11 +93,11 @@ class Workspace:
         if stage is None:
             return
         if stage.id in workflow.completed(self.data['workflow']):
-            project = await self._change(f'reopen:{stage.id}', projects.reopen_stage, stage_id=stage.id)
+            project = await self.change(f'reopen:{stage.id}', projects.reopen_stage, stage_id=stage.id)
             if project:
                 self.project = project
         else:
-            result = await self._change(f'tick:{stage.id}', projects.complete_stage, stage_id=stage.id)
+            result = await self.change(f'tick:{stage.id}', projects.complete_stage, stage_id=stage.id)
             if result:
                 self.project = result.project
                 if result.cycle_complete:
@@ -94,12 +106,12 @@ class Workspace:
         self._refresh()
 
     async def restart_cycle(self, dialog: ui.dialog) -> None:
-        project = await self._change('restart_cycle', projects.restart_cycle)
-        _dismiss(dialog)
+        project = await self.change('restart_cycle', projects.restart_cycle)
         if project:
             self.project = project
             await self.close()
             ui.notify('New cycle started. Your files and fields are all still here.', type='positive')
+        dismiss(dialog)  # last: the dialog's buttons are the context of everything above
 
     async def _rename(self) -> None:
         name = ' '.join((self.name.value or '').split())
@@ -109,22 +121,37 @@ class Workspace:
             return
         if name == current:
             return
-        project = await self._change('rename_project', projects.rename_project, name=name)
+        project = await self.change('rename_project', projects.rename_project, name=name)
         if project:
             self.project = project
             self.name.value = project.name
             ui.notify('Project renamed.', type='positive')
 
-    async def _change(self, action: str, fn: Callable[..., T], **kwargs: Any) -> T | None:
+    async def change(self, action: str, fn: Callable[..., T], **kwargs: Any) -> T | None:
         """Run one service change on the working project (created on the first change); show errors."""
         with logs.action(action, self.project.id if self.project else None) as record:
             try:
-                result = await on_working_project(fn, browser_id=self.browser_id, **kwargs)
+                result = await on_working_project(fn, browser_id=self.visitor.browser_id, token=self.visitor.token,
+                                                  project_hint=self.visitor.project_hint, **kwargs)
+            except Unauthorized:
+                record.outcome = 'Unauthorized'
+                forget()
+                ui.notify('You were logged out. Log in again to keep working on your projects.', type='warning')
+                ui.navigate.reload()
+                return None
+            except UpgradeRequired as exc:
+                record.outcome = 'UpgradeRequired'
+                show_upgrade(exc.feature, exc.message, logged_in=self.visitor.user is not None)
+                return None
             except LiabError as exc:
+                record.outcome = type(exc).__name__
                 ui.notify(exc.message, type='negative')
                 return None
             project = result if isinstance(result, ProjectPublic) else getattr(result, 'project', None)
-            record.project_id = project.id if project else record.project_id
+            if project:
+                record.project_id = project.id
+                if self.visitor.user:
+                    remember_project(project.id)
             return result
 
     def _goal_dialog(self) -> None:
@@ -134,7 +161,7 @@ class Workspace:
             ui.label('All seven stages are done: from beat to analytics. Start the next cycle when you are ready; '
                      'your files and fields stay.').classes('liab-goal-dialog__text')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Not now', on_click=lambda: _dismiss(dialog)).props('flat no-caps').mark('goal-close')
+                ui.button('Not now', on_click=lambda: dismiss(dialog)).props('flat no-caps').mark('goal-close')
                 ui.button('Restart cycle', on_click=lambda: self.restart_cycle(dialog)) \
                     .props('unelevated no-caps').mark('goal-restart')
         dialog.open()
@@ -147,8 +174,3 @@ class Workspace:
     def _refresh(self) -> None:
         self.timeline.show(self.data['workflow'], self.open_stage.id if self.open_stage else None)
         self.mist.follow(self.open_stage)
-
-
-def _dismiss(dialog: ui.dialog) -> None:
-    dialog.close()
-    dialog.delete()

@@ -12,7 +12,7 @@ PRODUCT = 'Label-in-a-Box'
 
 
 def header() -> ui.row:
-    """Draw the header; returns the (still empty) account area on the right for the accounts issue."""
+    """Draw the header; returns the account area on the right, to be filled by the caller."""
     with ui.header(elevated=False).classes('liab-header'):
         with ui.row(wrap=False, align_items='center').classes('liab-brand'):
             ui.label('📦').classes('liab-brand__mark').props('aria-hidden=true')

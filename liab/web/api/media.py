@@ -11,7 +11,8 @@ from nicegui import app
 
 from liab import media
 from liab.errors import LiabError
-from liab.services import projects
+from liab.services import auth, projects
+from liab.web.api.common import bearer_token
 from liab.web.bridge import in_session
 
 # Project files are the artist's own uploads too: never let a browser run them as a page.
@@ -29,7 +30,11 @@ def register() -> None:
 async def serve(request: Request, project_id: str, path: str) -> Response:
     browser_id = request.session.get('id') if 'session' in request.scope else None
     try:
-        await in_session(projects.get_owned_project, project_id=project_id, browser_id=browser_id)
+        user_id = None
+        if 'authorization' in request.headers:  # an API client; a bad token is refused like everything else here
+            user = await in_session(auth.user_from_token, token=bearer_token(request))
+            user_id = user.id
+        await in_session(projects.get_owned_project, project_id=project_id, browser_id=browser_id, user_id=user_id)
         file = media.resolve(project_id, path)
     except LiabError:
         return JSONResponse({'ok': False, 'error': 'Not found.'}, status_code=404, headers=_HEADERS)
