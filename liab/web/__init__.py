@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +43,7 @@ def setup() -> RunConfig:
     Storage.path = settings.nicegui_dir  # NiceGUI's own storage lives in the data dir too
     db.reset_engine()
     db.init_db(settings)
+    _sweep_tmp(settings)
 
     app.add_static_files('/static', STATIC_DIR)
     ui.add_head_html(f'<link rel="stylesheet" href="/static/liab.css?v={_asset_version()}">', shared=True)
@@ -69,3 +72,12 @@ def check_port(host: str, port: int) -> None:
 
 def _asset_version() -> int:
     return int(max(path.stat().st_mtime for path in STATIC_DIR.rglob('*') if path.is_file()))
+
+
+def _sweep_tmp(settings: Settings, max_age_s: float = 3600) -> None:
+    """Exports and imports leave temporary files in data/tmp; anything older than an hour is finished with."""
+    cutoff = time.time() - max_age_s
+    for path in (settings.data_dir / 'tmp').glob('*'):
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()

@@ -15,7 +15,6 @@ from liab.web.bridge import as_user, in_session
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
 from liab.web.projects_dialog import show_projects
 from liab.web.upgrade import show_upgrade
-from liab.web.visitor import forget, remember
 
 if TYPE_CHECKING:
     from liab.web.home import Workspace
@@ -54,7 +53,7 @@ class AccountMenu:
     async def _signed_in(self, result: AuthResult) -> None:
         adopted = await in_session(library.adopt_browser_project, write=True,
                                    browser_id=self.workspace.visitor.browser_id, user_id=result.user.id)
-        remember(result.token, adopted)
+        self.workspace.visitor.remember(result.token, adopted)
         ui.navigate.reload()  # the page comes back logged in; the dialog goes with the old page
 
     async def save_project(self) -> None:
@@ -67,7 +66,7 @@ class AccountMenu:
 
     async def log_out(self) -> None:
         with logs.action('log_out'):
-            forget()
+            self.workspace.visitor.forget()
         ui.notify('Logged out.')
         ui.navigate.to('/')
 
@@ -99,7 +98,7 @@ class AccountMenu:
                 except LiabError as exc:
                     changed.text = exc.message
                     return
-                remember(result.token)
+                self.workspace.visitor.remember(result.token)
                 current.value = new.value = ''
                 ui.notify('Password changed. Every other device is logged out.', type='positive')
 
@@ -126,7 +125,7 @@ class AccountMenu:
                 except LiabError as exc:
                     deleted.text = exc.message
                     return
-                forget()
+                self.workspace.visitor.forget()
                 ui.notify('Your account and its projects are deleted.')
                 ui.navigate.to('/')
 
@@ -139,10 +138,11 @@ class AccountMenu:
                              'this one too.', ok='Log out everywhere'):
             return
         try:
-            await as_user(auth.log_out_everywhere, token=self.workspace.visitor.token)
+            with logs.action('log_out_everywhere'):
+                await as_user(auth.log_out_everywhere, token=self.workspace.visitor.token)
         except LiabError as exc:
             ui.notify(exc.message, type='negative')
-        forget()
+        self.workspace.visitor.forget()
         ui.notify('Logged out everywhere.')
         ui.navigate.to('/')
 

@@ -14,7 +14,7 @@ from liab.web import layout
 from liab.web.account import auth_forms
 from liab.web.bridge import in_session
 from liab.web.components.dialogs import form_error
-from liab.web.visitor import load_visitor, remember, safe_next
+from liab.web.visitor import load_visitor, safe_next
 
 
 def create() -> None:
@@ -29,7 +29,7 @@ def create() -> None:
         async def signed_in(result: AuthResult) -> None:
             adopted = await in_session(library.adopt_browser_project, write=True, browser_id=visitor.browser_id,
                                        user_id=result.user.id)
-            remember(result.token, adopted)
+            visitor.remember(result.token, adopted)
             ui.navigate.to(target)
 
         with _frame('Log in or sign up'):
@@ -37,6 +37,7 @@ def create() -> None:
 
     @ui.page('/reset-password', title=f'New password · {layout.PRODUCT}')
     async def reset_page(token: str = '') -> None:
+        visitor = await load_visitor()
         with _frame('Choose a new password'):
             password = ui.input('New password (8 to 128 characters)', password=True, password_toggle_button=True) \
                 .props('autocomplete=new-password maxlength=1024').classes('w-full').mark('reset-password')
@@ -51,7 +52,7 @@ def create() -> None:
                 except LiabError as exc:
                     error.text = exc.message
                     return
-                remember(result.token)
+                visitor.remember(result.token)
                 ui.notify('Password changed. You are logged in.', type='positive')
                 ui.navigate.to('/')
 

@@ -20,7 +20,7 @@ from liab.web.components.dialogs import dismiss
 from liab.web.stage_screen import StageScreen
 from liab.web.timeline import Timeline
 from liab.web.upgrade import show_upgrade
-from liab.web.visitor import Visitor, forget, load_visitor, remember_project
+from liab.web.visitor import Visitor, load_visitor
 from liab.web.voice_control import say
 
 T = TypeVar('T')
@@ -135,7 +135,7 @@ class Workspace:
                                                   project_hint=self.visitor.project_hint, **kwargs)
             except Unauthorized:
                 record.outcome = 'Unauthorized'
-                forget()
+                self.visitor.forget()
                 ui.notify('You were logged out. Log in again to keep working on your projects.', type='warning')
                 ui.navigate.reload()
                 return None
@@ -151,7 +151,7 @@ class Workspace:
             if project:
                 record.project_id = project.id
                 if self.visitor.user:
-                    remember_project(project.id)
+                    self.visitor.remember_project(project.id)
             return result
 
     def _goal_dialog(self) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from nicegui import ui
+from nicegui import events, ui
 
+from liab import media
+from liab.config import get_settings
 from liab.errors import LiabError
-from liab.services import library
+from liab.services import archive, library
 from liab.services.library import ProjectSummary
 from liab.web.bridge import as_user
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
-from liab.web.visitor import remember_project
 
 if TYPE_CHECKING:
     from liab.web.home import Workspace
@@ -30,6 +32,9 @@ async def show_projects(workspace: Workspace) -> None:
         with ui.row(align_items='center').classes('w-full'):
             ui.label('Your projects').classes('liab-dialog__title')
             ui.space()
+            importer = _importer(workspace)
+            ui.button('Import', icon='upload', on_click=lambda: importer.run_method('pickFiles')) \
+                .props('flat no-caps').mark('import-project').tooltip('Import a project .zip exported from here')
             ui.button('New project', icon='add', on_click=lambda: _new_project(workspace)) \
                 .props('unelevated no-caps').mark('new-project')
             ui.button(icon='close', on_click=lambda: dismiss(dialog)).props('flat round').mark('projects-close')
@@ -56,7 +61,7 @@ def _row(workspace: Workspace, summary: ProjectSummary, *, is_current: bool) -> 
         ui.space()
 
         async def open_it() -> None:
-            remember_project(summary.id)
+            workspace.visitor.remember_project(summary.id)
             ui.navigate.reload()
 
         async def rename_it() -> None:
@@ -83,11 +88,46 @@ def _row(workspace: Workspace, summary: ProjectSummary, *, is_current: bool) -> 
             ui.notify('Project deleted.')
             ui.navigate.reload()
 
+        async def export_it() -> None:
+            try:
+                path = await as_user(archive.export_project, token=token, write=False, project_id=summary.id)
+            except LiabError as exc:
+                ui.notify(exc.message, type='negative')
+                return
+            ui.download.file(path, f'{media.safe_name(summary.name, default="project")}.zip', 'application/zip')
+
         ui.button('Open', on_click=open_it).props('flat no-caps' + (' disable' if is_current else '')) \
             .mark('project-open')
         ui.button(icon='edit', on_click=rename_it).props('flat round').mark('project-rename').tooltip('Rename')
+        ui.button(icon='download', on_click=export_it).props('flat round').mark('project-export') \
+            .tooltip('Export as .zip')
         ui.button(icon='delete', on_click=delete_it).props('flat round color=negative').mark('project-delete') \
             .tooltip('Delete')
+
+
+def _importer(workspace: Workspace) -> ui.upload:
+    settings = get_settings()
+    cap = max(settings.max_upload_bytes, settings.max_video_bytes)
+
+    async def imported(event: events.UploadEventArguments) -> None:
+        target = settings.data_dir / 'tmp' / f'import-{uuid.uuid4().hex}.zip'
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await event.file.save(target)
+            project = await as_user(archive.import_project, token=workspace.visitor.token, archive=target,
+                                    max_bytes=cap)
+        except LiabError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        finally:
+            target.unlink(missing_ok=True)
+        workspace.visitor.remember_project(project.id)
+        ui.notify(f'Imported "{project.name}".', type='positive')
+        ui.navigate.reload()
+
+    return ui.upload(on_upload=imported, auto_upload=True, max_file_size=cap,
+                     on_rejected=lambda: ui.notify('That file is too large to import here.', type='negative')) \
+        .props('accept=.zip,application/zip').classes('hidden').mark('import-upload')
 
 
 async def _new_project(workspace: Workspace) -> None:
@@ -104,7 +144,7 @@ async def _new_project(workspace: Workspace) -> None:
     except LiabError as exc:
         ui.notify(exc.message, type='negative')
         return
-    remember_project(project.id)
+    workspace.visitor.remember_project(project.id)
     ui.navigate.reload()
 
 

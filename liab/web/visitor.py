@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from nicegui import app
@@ -16,14 +18,18 @@ TOKEN = 'token'
 PROJECT = 'project_id'
 
 
-@dataclass(frozen=True)
+@dataclass
 class Visitor:
+    """Holds this browser's server-side storage, taken once at page load, so later event handlers read and write
+    this browser's log-in whatever request context they run in."""
+
     browser_id: str
     user: UserPublic | None
+    storage: MutableMapping[str, Any]
 
     @property
     def token(self) -> str | None:
-        return app.storage.user.get(TOKEN)
+        return self.storage.get(TOKEN)
 
     @property
     def user_id(self) -> str | None:
@@ -31,35 +37,30 @@ class Visitor:
 
     @property
     def project_hint(self) -> str | None:
-        return app.storage.user.get(PROJECT)
+        return self.storage.get(PROJECT)
+
+    def remember(self, token: str, project_id: str | None = None) -> None:
+        self.storage[TOKEN] = token
+        if project_id:
+            self.storage[PROJECT] = project_id
+
+    def remember_project(self, project_id: str) -> None:
+        self.storage[PROJECT] = project_id
+
+    def forget(self) -> None:
+        self.storage.pop(TOKEN, None)
+        self.storage.pop(PROJECT, None)
 
 
 async def load_visitor() -> Visitor:
     """Checks the stored token on every page load: a 'log out everywhere' elsewhere ends this session too."""
-    browser_id = app.storage.browser['id']
-    user = None
-    token = app.storage.user.get(TOKEN)
-    if token:
+    visitor = Visitor(app.storage.browser['id'], None, app.storage.user)
+    if visitor.token:
         try:
-            user = await in_session(auth.me, token=token)
+            visitor.user = await in_session(auth.me, token=visitor.token)
         except LiabError:
-            forget()
-    return Visitor(browser_id, user)
-
-
-def remember(token: str, project_id: str | None = None) -> None:
-    app.storage.user[TOKEN] = token
-    if project_id:
-        app.storage.user[PROJECT] = project_id
-
-
-def remember_project(project_id: str) -> None:
-    app.storage.user[PROJECT] = project_id
-
-
-def forget() -> None:
-    app.storage.user.pop(TOKEN, None)
-    app.storage.user.pop(PROJECT, None)
+            visitor.forget()
+    return visitor
 
 
 def safe_next(target: str | None) -> str:
