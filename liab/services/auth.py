@@ -62,7 +62,11 @@ def log_in(*, session: Session, email: str, password: str) -> AuthResult:
         raise BadInput(f'Too many failed log-ins for this e-mail. Try again in {wait} s.')
     user = session.exec(select(User).where(User.email == address)).first()
     stored = (user.id, user.password_hash) if user else None
-    session.rollback()  # end the read before the slow hash check, so no lock is held during it
+    # Every attempt counts as a failed guess until the hash says otherwise, recorded in the same transaction as the
+    # check above: simultaneous guesses cannot all slip past the limit while the slow hash runs.
+    session.add(LoginFailure(email=address, at=now))
+    session.execute(delete(LoginFailure).where(col(LoginFailure.at) < now - FAILURE_WINDOW))
+    session.commit()
     if len(password or '') > security.MAX_PASSWORD:
         ok, new_hash = False, None
     elif stored is None:
@@ -71,9 +75,6 @@ def log_in(*, session: Session, email: str, password: str) -> AuthResult:
     else:
         ok, new_hash = security.verify_password(password or '', stored[1], **_cost(settings))
     if not ok:
-        session.add(LoginFailure(email=address, at=now))
-        session.execute(delete(LoginFailure).where(col(LoginFailure.at) < now - FAILURE_WINDOW))
-        session.commit()  # the failure counts even though we raise
         raise BadInput(WRONG_CREDENTIALS)
     assert stored is not None
     fresh = session.get(User, stored[0])

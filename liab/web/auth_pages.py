@@ -81,9 +81,10 @@ def create() -> None:
                     link = None  # the same answer either way: nobody learns which addresses have accounts
                 if link:
                     try:
-                        await run.io_bound(send_mail, settings, to=address.strip(), subject='Your password reset link',
-                                           text=f'Set a new password for Label-in-a-Box within an hour:\n\n{link}\n\n'
-                                                'If you did not ask for this, ignore this e-mail.')
+                        text = (f'Set a new password for Label-in-a-Box within an hour:\n\n{link}\n\n'
+                                'If you did not ask for this, ignore this e-mail.')
+                        await run.io_bound(send_mail, settings, to=auth.normalize_email(address),
+                                           subject='Your password reset link', text=text)
                     except LiabError as exc:
                         ui.notify(exc.message, type='negative')
                         return
