@@ -1,11 +1,16 @@
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from liab import db
 from liab.config import get_secrets, get_settings, prepare_data_dir
+
+SMTP_SENDER = 'Label-in-a-Box <hello@label.example>'
 
 ROOT = Path(__file__).resolve().parents[1]
 _OUTSIDE = ('DATABASE_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'BEATOVEN_API_KEY', 'STRIPE_SECRET',
@@ -49,3 +54,33 @@ def app_env(**overrides: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items()
            if name != 'PYTEST_CURRENT_TEST' and not name.startswith('NICEGUI_')}
     return {**env, 'PYTHONUNBUFFERED': '1', **overrides}
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.envelopes: list[Envelope] = []
+
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return '250 Message accepted for delivery'
+
+
+@pytest.fixture
+def smtp_server(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Controller, Inbox]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname='127.0.0.1', port=free_port())
+    controller.start()
+    monkeypatch.setenv('LIAB_SMTP_URL', f'smtp://127.0.0.1:{controller.port}')
+    monkeypatch.setenv('LIAB_SMTP_FROM', SMTP_SENDER)
+    get_settings.cache_clear()
+    try:
+        yield controller, inbox
+    finally:
+        if controller.loop.is_running():
+            controller.stop()
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, sync_playwright
 
-from tests.conftest import app_env
+from tests.conftest import app_env, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEBIAN_CHROMIUM = '/usr/bin/chromium'
@@ -55,7 +54,7 @@ def chromium_path() -> str:
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     base_url = f'http://127.0.0.1:{port}'
     env = app_env(LIAB_DATA_DIR=str(tmp_path / 'data'), LIAB_PORT=str(port), LIAB_HOST='127.0.0.1')
     log_path = tmp_path / 'app.log'
@@ -112,11 +111,6 @@ def _apt_install_chromium() -> None:
     subprocess.run(['apt-get', 'update', '-qq'], env=env, check=False)
     subprocess.run(['apt-get', 'install', '-y', '-qq', 'chromium', 'fonts-noto-color-emoji'], env=env, check=False)
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_healthy(process: subprocess.Popen[bytes], health_url: str, log_path: Path) -> None:

@@ -1,41 +1,13 @@
-import socket
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from liab import mail
 from liab.config import get_settings
 from liab.errors import ProviderUnavailable
-
-SENDER = 'Label-in-a-Box <hello@label.example>'
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return '250 Message accepted for delivery'
-
-
-@pytest.fixture
-def smtp_server(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname='127.0.0.1', port=_free_port())
-    controller.start()
-    monkeypatch.setenv('LIAB_SMTP_URL', f'smtp://127.0.0.1:{controller.port}')
-    monkeypatch.setenv('LIAB_SMTP_FROM', SENDER)
-    get_settings.cache_clear()
-    try:
-        yield controller, inbox
-    finally:
-        if controller.loop.is_running():
-            controller.stop()
+from tests.conftest import SMTP_SENDER, Inbox, free_port
 
 
 def test_send_mail_delivers_one_message_to_the_smtp_server(smtp_server: tuple[Controller, Inbox]) -> None:
@@ -50,7 +22,7 @@ def test_send_mail_delivers_one_message_to_the_smtp_server(smtp_server: tuple[Co
     assert envelope.rcpt_tos == ['nova@example.com']
     message = message_from_bytes(envelope.original_content or b'', policy=policy.default)
     assert message['To'] == 'nova@example.com'
-    assert message['From'] == SENDER
+    assert message['From'] == SMTP_SENDER
     assert message['Subject'] == 'Reset your password'
     assert message.get_content().splitlines() == ['Open this link: https://label.example/reset-password?token=abc']
 
@@ -64,7 +36,7 @@ def test_send_mail_reports_a_stopped_server_as_unavailable(smtp_server: tuple[Co
 
 
 def test_send_mail_reports_a_closed_port_as_unavailable(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv('LIAB_SMTP_URL', f'smtp://127.0.0.1:{_free_port()}')
+    monkeypatch.setenv('LIAB_SMTP_URL', f'smtp://127.0.0.1:{free_port()}')
     get_settings.cache_clear()
     with pytest.raises(ProviderUnavailable, match='could not be sent'):
         mail.send_mail(get_settings(), to='nova@example.com', subject='Hello', text='Hi')
@@ -77,8 +49,3 @@ def test_without_an_smtp_url_mail_is_not_configured_and_not_sent(data_dir: Path)
     with pytest.raises(ProviderUnavailable, match='not set up'):
         mail.send_mail(settings, to='nova@example.com', subject='Hello', text='Hi')
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]

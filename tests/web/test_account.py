@@ -5,9 +5,14 @@ from pathlib import Path
 
 import pytest
 from nicegui.testing import User
+from nicegui.testing.user_simulation import user_simulation
+from sqlalchemy import func
+from sqlmodel import select
 
 from liab import db
+from liab.models import User as UserRow
 from liab.services import auth
+from tests.conftest import ROOT
 from tests.web.conftest import only_project, project_count
 
 PASSWORD = 'violet-harbor-lantern'
@@ -202,9 +207,38 @@ async def _eventually(condition, seconds: float = 3.0) -> None:
 
 
 def _projects():
-    from sqlmodel import select
-
     from liab.models import Project
 
     with db.session_scope() as session:
         return list(session.exec(select(Project)).all())
+
+
+async def test_being_logged_in_survives_a_restart_of_the_app(data_dir: Path) -> None:
+    async with user_simulation(main_file=ROOT / 'app.py') as first:
+        await _sign_up(first)
+        cookies = dict(first.http_client.cookies)
+    async with user_simulation(main_file=ROOT / 'app.py') as again:
+        again.http_client.cookies.update(cookies)
+        await again.open('/')
+        await again.should_see('N', marker='avatar-letter')
+
+
+async def test_deleting_the_account_asks_for_the_password_and_removes_everything(user: User) -> None:
+    await _sign_up(user)
+    await _tick(user, 'beat', 'Echo')
+    await _menu(user, 'menu-account')
+    await user.should_see(marker='account-dialog')
+    user.find(marker='delete-password').type('wrong-password-here')
+    user.find(marker='delete-account').click()
+    await user.should_see(marker='confirm-dialog')
+    user.find(marker='confirm-ok').click()
+    await user.should_see('That password is not right, so the account was not deleted.')
+    assert project_count() == 1
+    user.find(marker='delete-password').clear().type(PASSWORD)
+    user.find(marker='delete-account').click()
+    await user.should_see(marker='confirm-dialog')
+    user.find(marker='confirm-ok').click()
+    await user.should_see(marker='account-login')
+    assert project_count() == 0
+    with db.session_scope() as session:
+        assert session.exec(select(func.count()).select_from(UserRow)).one() == 0
