@@ -29,15 +29,16 @@ async def show_projects(workspace: Workspace) -> None:
         ui.notify(exc.message, type='negative')
         return
     with page_dialog() as dialog, ui.card().classes('liab-dialog liab-projects').mark('projects-dialog'):
-        with ui.row(align_items='center').classes('w-full'):
+        with ui.row(align_items='center', wrap=False).classes('w-full'):
             ui.label('Your projects').classes('liab-dialog__title')
             ui.space()
+            ui.button(icon='close', on_click=lambda: dismiss(dialog)).props('flat round').mark('projects-close')
+        with ui.row(align_items='center').classes('w-full'):
             importer = _importer(workspace)
-            ui.button('Import', icon='upload', on_click=lambda: importer.run_method('pickFiles')) \
-                .props('flat no-caps').mark('import-project').tooltip('Import a project .zip exported from here')
             ui.button('New project', icon='add', on_click=lambda: _new_project(workspace)) \
                 .props('unelevated no-caps').mark('new-project')
-            ui.button(icon='close', on_click=lambda: dismiss(dialog)).props('flat round').mark('projects-close')
+            ui.button('Import', icon='upload', on_click=lambda: importer.run_method('pickFiles')) \
+                .props('flat no-caps').mark('import-project').tooltip('Import a project .zip exported from here')
         if not summaries:
             ui.label('No projects yet. Change anything on the timeline and it is kept here.') \
                 .classes('liab-dialog__note')

@@ -4,6 +4,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
 from sqlalchemy import func
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from liab import db
 from liab.models import User as UserRow
-from liab.services import auth
+from liab.services import archive, auth
 from tests.conftest import ROOT
 from tests.web.conftest import only_project, project_count
 
@@ -242,3 +243,23 @@ async def test_deleting_the_account_asks_for_the_password_and_removes_everything
     assert project_count() == 0
     with db.session_scope() as session:
         assert session.exec(select(func.count()).select_from(UserRow)).one() == 0
+
+
+async def test_importing_a_project_zip_opens_it_and_a_broken_one_changes_nothing(user: User, data_dir: Path) -> None:
+    await _sign_up(user)
+    await _tick(user, 'content', 'Vee')
+    user.find(marker='project-name').clear().type('Old Tape').trigger('keydown.enter')
+    await user.should_see('Project renamed.')
+    owner = only_project().owner_id
+    with db.session_scope() as session:
+        exported = archive.export_project(session=session, project_id=only_project().id, user_id=owner)
+    await _menu(user, 'menu-projects')
+    await user.should_see(marker='projects-dialog')
+    upload = user.find(marker='import-upload').elements.pop()
+    await upload.handle_uploads([SmallFileUpload('bad.zip', 'application/zip', b'this is not a zip')])
+    await user.should_see('That file is not a Label-in-a-Box project archive.')
+    assert project_count() == 1
+    await upload.handle_uploads([SmallFileUpload('old-tape.zip', 'application/zip', exported.read_bytes())])
+    await user.should_see('Imported "Old Tape".')
+    assert project_count() == 2
+    assert not list((data_dir / 'tmp').glob('import-*'))
