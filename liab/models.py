@@ -32,6 +32,8 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=255)
     stripe_customer_id: str | None = Field(default=None, max_length=255, index=True)
     stripe_subscription_id: str | None = Field(default=None, max_length=255)
+    subscription_status: str | None = Field(default=None, max_length=32)
+    billing_notice: str | None = Field(default=None, max_length=300)
     last_release_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     token_version: int = 0
     created_at: datetime = _timestamp()
@@ -40,6 +42,8 @@ class User(UserBase, table=True):
 class UserPublic(UserBase):
     id: str
     created_at: datetime
+    subscription_status: str | None = None
+    billing_notice: str | None = None
 
 
 class ProjectBase(SQLModel):
@@ -75,3 +79,13 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320, index=True)
     at: datetime = _timestamp(index=True)
+
+
+class StripeEvent(SQLModel, table=True):
+    """A Stripe webhook event already applied; its id is the key, so each event changes the plan once."""
+
+    __tablename__ = 'stripe_event'
+
+    id: str = Field(primary_key=True, max_length=255)
+    type: str = Field(max_length=120)
+    received_at: datetime = _timestamp()

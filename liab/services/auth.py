@@ -130,13 +130,22 @@ def change_password(*, session: Session, user_id: str, current: str, new: str) -
     return AuthResult(UserPublic.model_validate(user), issue_token(user))
 
 
-def delete_account(*, session: Session, user_id: str, password: str) -> None:
-    """Remove the user, every project of theirs and its media. Asks for the password as confirmation."""
-    settings = get_settings()
+def check_password(*, session: Session, user_id: str, password: str, wrong: str) -> None:
+    """Raise BadInput(`wrong`) unless `password` is the user's: the confirmation for grave actions."""
     user = _user(session, user_id)
-    ok, _ = security.verify_password(password or '', user.password_hash, **_cost(settings))
+    ok, _ = security.verify_password(password or '', user.password_hash, **_cost(get_settings()))
     if not ok:
-        raise BadInput('That password is not right, so the account was not deleted.')
+        raise BadInput(wrong)
+
+
+def delete_account(*, session: Session, user_id: str, password: str) -> None:
+    """Remove the user, every project of theirs and its media. Asks for the password as confirmation.
+
+    Web and API go through billing.delete_account, which cancels a Pro subscription first.
+    """
+    check_password(session=session, user_id=user_id, password=password,
+                   wrong='That password is not right, so the account was not deleted.')
+    user = _user(session, user_id)
     project_ids = list(session.exec(select(Project.id).where(Project.owner_id == user_id)).all())
     session.execute(delete(Project).where(col(Project.owner_id) == user_id))
     session.execute(delete(LoginFailure).where(col(LoginFailure.email) == user.email))

@@ -19,6 +19,7 @@ from liab.logs import configure_logging
 from liab.providers import check_provider_settings
 from liab.web import auth_pages, home
 from liab.web.api import auth as auth_api
+from liab.web.api import billing as billing_api
 from liab.web.api import health, media
 from liab.web.api import projects as projects_api
 from liab.web.middleware import RequestGuard, body_limits
@@ -52,6 +53,7 @@ def setup() -> RunConfig:
     media.register()
     auth_api.register()
     projects_api.register()
+    billing_api.register()
     home.create()
     auth_pages.create()
     app.on_shutdown(db.reset_engine)

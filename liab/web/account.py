@@ -9,7 +9,7 @@ from nicegui import ui
 
 from liab import logs
 from liab.errors import LiabError
-from liab.services import auth, library
+from liab.services import auth, billing, library
 from liab.services.auth import AuthResult
 from liab.web.bridge import as_user, in_session
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
@@ -121,7 +121,7 @@ class AccountMenu:
                                      'There is no undo.', ok='Delete account', danger=True):
                     return
                 try:
-                    await as_user(auth.delete_account, token=token, password=confirm_password.value)
+                    await as_user(billing.delete_account, token=token, password=confirm_password.value)
                 except LiabError as exc:
                     deleted.text = exc.message
                     return
@@ -173,6 +173,8 @@ def _form(kind: str, label: str, service: Callable[..., AuthResult], on_signed_i
         try:
             with logs.action(kind):
                 result = await in_session(service, write=True, email=email.value or '', password=password.value or '')
+            if kind == 'signup':
+                await in_session(billing.after_sign_up, write=True, user_id=result.user.id)
         except LiabError as exc:
             error.text = exc.message
             return

@@ -21,8 +21,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(database: Path) -> N
 def test_migrations_create_the_schema_on_an_empty_database(database: Path) -> None:
     raw = sqlite3.connect(database)
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {'user', 'project', 'login_failure', 'alembic_version'} <= tables
-    assert raw.execute('SELECT version_num FROM alembic_version').fetchall() == [('0002',)]
+    assert {'user', 'project', 'login_failure', 'stripe_event', 'alembic_version'} <= tables
+    assert raw.execute('SELECT version_num FROM alembic_version').fetchall() == [('0003',)]
     raw.close()
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from nicegui import app
 from pydantic import BaseModel, ConfigDict, Field
 
-from liab.services import auth
+from liab.services import auth, billing
 from liab.web.api.common import api, current_user, ok, read_body
 from liab.web.bridge import in_session
 
@@ -30,6 +30,7 @@ def register() -> None:
 async def signup(request: Request) -> JSONResponse:
     body = await read_body(request, Credentials)
     result = await in_session(auth.sign_up, write=True, email=body.email, password=body.password)
+    await in_session(billing.after_sign_up, write=True, user_id=result.user.id)
     return ok(token=result.token, user_id=result.user.id)
 
 
