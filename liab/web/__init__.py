@@ -17,7 +17,7 @@ from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
-from liab.web import auth_pages, home
+from liab.web import auth_pages, billing_pages, home
 from liab.web.api import auth as auth_api
 from liab.web.api import billing as billing_api
 from liab.web.api import health, media
@@ -56,6 +56,7 @@ def setup() -> RunConfig:
     billing_api.register()
     home.create()
     auth_pages.create()
+    billing_pages.create()
     app.on_shutdown(db.reset_engine)
     return RunConfig(settings, secrets.storage)
 

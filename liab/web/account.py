@@ -13,6 +13,7 @@ from liab.services import auth, billing, library
 from liab.services.auth import AuthResult
 from liab.web.bridge import as_user, in_session
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
+from liab.web.components.navigation import leave_for
 from liab.web.projects_dialog import show_projects
 from liab.web.upgrade import show_upgrade
 
@@ -41,9 +42,24 @@ class AccountMenu:
                 ui.menu_item('Manage projects', lambda: show_projects(workspace)).mark('menu-projects')
                 ui.menu_item('Save project', self.save_project).mark('menu-save')
                 if user.plan != 'pro':
-                    ui.menu_item('Upgrade to Pro', lambda: show_upgrade(None)).mark('menu-upgrade')
+                    ui.menu_item('Upgrade to Pro', lambda: show_upgrade(None, token=self.token)).mark('menu-upgrade')
+                elif user.subscription_status:
+                    ui.menu_item('Manage subscription', self.manage_subscription).mark('menu-subscription')
                 ui.separator()
                 ui.menu_item('Log out', self.log_out).mark('menu-logout')
+
+    @property
+    def token(self) -> str | None:
+        return self.workspace.visitor.token
+
+    async def manage_subscription(self) -> None:
+        try:
+            with logs.action('billing_portal'):
+                url = await as_user(billing.portal_url, token=self.token, write=False)
+        except LiabError as exc:
+            ui.notify(exc.message, type='negative')
+            return
+        leave_for(url)
 
     def open_auth(self) -> None:
         with page_dialog() as dialog, ui.card().classes('liab-dialog liab-auth').mark('auth-dialog'):
@@ -84,7 +100,11 @@ class AccountMenu:
                 ui.label('Pro plan: unlimited projects and releases.' if user.plan == 'pro' else
                          'Free plan: one saved project, one release a day.').mark('account-plan')
                 if user.plan != 'pro':
-                    ui.button('Upgrade to Pro', on_click=lambda: show_upgrade(None)).props('flat no-caps')
+                    ui.button('Upgrade to Pro', on_click=lambda: show_upgrade(None, token=token)) \
+                        .props('flat no-caps').mark('account-upgrade')
+                elif user.subscription_status:
+                    ui.button('Manage subscription', on_click=self.manage_subscription).props('flat no-caps') \
+                        .mark('account-subscription')
 
             ui.label('Change password').classes('liab-dialog__kicker')
             current = _password('Current password').mark('current-password')

@@ -14,6 +14,7 @@ from liab.web import layout
 from liab.web.account import auth_forms
 from liab.web.bridge import in_session
 from liab.web.components.dialogs import form_error
+from liab.web.components.page import centered_card
 from liab.web.visitor import load_visitor, safe_next
 
 
@@ -32,13 +33,13 @@ def create() -> None:
             visitor.remember(result.token, adopted)
             ui.navigate.to(target)
 
-        with _frame('Log in or sign up'):
+        with centered_card('Log in or sign up'):
             auth_forms(signed_in)
 
     @ui.page('/reset-password', title=f'New password · {layout.PRODUCT}')
     async def reset_page(token: str = '') -> None:
         visitor = await load_visitor()
-        with _frame('Choose a new password'):
+        with centered_card('Choose a new password'):
             password = ui.input('New password (8 to 128 characters)', password=True, password_toggle_button=True) \
                 .props('autocomplete=new-password maxlength=1024').classes('w-full').mark('reset-password')
             error = form_error().mark('reset-error')
@@ -63,7 +64,7 @@ def create() -> None:
     @ui.page('/forgot-password', title=f'Forgot password · {layout.PRODUCT}')
     async def forgot_page() -> None:
         settings = get_settings()
-        with _frame('Forgot your password?'):
+        with centered_card('Forgot your password?'):
             if not mail_configured(settings):
                 ui.label('This server does not send e-mail. Ask the admin for a reset link: they run '
                          '`python -m liab reset-password <your e-mail>` and send you the link it prints.') \
@@ -93,14 +94,3 @@ def create() -> None:
             email.on('keydown.enter', submit)
             ui.button('Send the link', on_click=submit).props('unelevated no-caps').classes('w-full') \
                 .mark('forgot-submit')
-
-
-def _frame(title: str) -> ui.card:
-    ui.colors(primary='#8b5cf6', secondary='#f5b942', accent='#c4b5fd', positive='#34d399')
-    layout.header()
-    layout.Mist()
-    with ui.column(align_items='center').classes('liab-main'):
-        card = ui.card().classes('liab-dialog liab-auth')
-        with card:
-            ui.label(title).classes('liab-dialog__title')
-    return card

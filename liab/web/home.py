@@ -47,6 +47,10 @@ class Workspace:
             AccountMenu(self)
         self.mist = layout.Mist()
         with ui.column(align_items='center').classes('liab-main'):
+            if visitor.user and visitor.user.billing_notice:
+                with ui.row(align_items='center', wrap=False).classes('liab-notice').mark('billing-notice'):
+                    ui.icon('credit_card_off')
+                    ui.label(visitor.user.billing_notice)
             with ui.column(align_items='center').classes('liab-hero'):
                 self.name = ui.input('Project name', value=self.project.name if project else 'Untitled project') \
                     .props('dense borderless maxlength=120 input-class="text-center"').classes('liab-project-name') \
@@ -141,7 +145,7 @@ class Workspace:
                 return None
             except UpgradeRequired as exc:
                 record.outcome = 'UpgradeRequired'
-                show_upgrade(exc.feature, exc.message, logged_in=self.visitor.user is not None)
+                show_upgrade(exc.feature, exc.message, token=self.visitor.token if self.visitor.user else None)
                 return None
             except LiabError as exc:
                 record.outcome = type(exc).__name__
