@@ -21,6 +21,7 @@ from liab.services import auth
 
 PRO_STATUSES = {'active', 'trialing', 'past_due'}  # past_due: Stripe is still retrying the payment
 NOTICE_STATUSES = {'past_due', 'unpaid'}
+ENDED_STATUSES = {'canceled', 'incomplete_expired'}  # anything else may still bill: cancelled with the account
 PAYMENT_FAILED = 'Your last payment for Pro failed. Update your card under Manage subscription to keep Pro.'
 NOT_SET_UP = ('Billing is not set up on this server yet. The admin can grant Pro with '
               '`python -m liab set-plan <your e-mail> pro`.')
@@ -136,9 +137,10 @@ def read_event(payload: bytes, signature: str | None) -> EventFacts:
     subscription_id = _subscription_id(event.type, obj)
     subscription = None
     if subscription_id:
-        found = _call(lambda c: c.v1.subscriptions.retrieve(subscription_id))
-        subscription = Subscription(found.id, _text(found, 'customer'), str(found.status),
-                                    bool(_field(found, 'cancel_at_period_end')))
+        found = _call(lambda c: c.v1.subscriptions.retrieve(subscription_id), missing_ok=True)
+        subscription = (Subscription(subscription_id, customer, 'canceled', False) if found is None else  # gone
+                        Subscription(found.id, _text(found, 'customer'), str(found.status),
+                                     bool(_field(found, 'cancel_at_period_end'))))
     return EventFacts(event.id, event.type, customer or (subscription.customer if subscription else None),
                       _text(obj, 'client_reference_id') if event.type == 'checkout.session.completed' else None,
                       subscription)
@@ -178,14 +180,14 @@ def apply_event(*, session: Session, facts: EventFacts) -> str:
 def cancel_subscription(*, session: Session, user_id: str) -> None:
     user = _user(session, user_id)
     subscription_id = user.stripe_subscription_id
-    if not subscription_id or user.subscription_status not in PRO_STATUSES:
+    if not subscription_id or user.subscription_status in ENDED_STATUSES:
         return
     if not configured():
         _log.warning('user %s has subscription %s but billing is not set up: not cancelled', user_id,
                      subscription_id)
         return
     session.rollback()
-    _call(lambda c: c.v1.subscriptions.cancel(subscription_id))
+    _call(lambda c: c.v1.subscriptions.cancel(subscription_id), missing_ok=True)  # 404: cancelled at Stripe already
     user = _user(session, user_id)
     user.subscription_status = 'canceled'
     user.plan = 'free'
@@ -244,9 +246,16 @@ def _text(obj: Any, name: str) -> str | None:
     return nested if isinstance(nested, str) else None
 
 
-def _call(request: Any) -> Any:
+def _call(request: Any, *, missing_ok: bool = False) -> Any:
+    """Run a Stripe request; with `missing_ok`, a 404 (the object is gone at Stripe) gives None."""
     try:
         return request(client())
+    except stripe.InvalidRequestError as exc:
+        if missing_ok and exc.http_status == 404:
+            return None
+        _log.warning('stripe call failed: %s', exc)
+        raise ProviderUnavailable('Stripe could not be reached or refused the request. Try again in a moment.') \
+            from exc
     except stripe.StripeError as exc:
         _log.warning('stripe call failed: %s', exc)
         raise ProviderUnavailable('Stripe could not be reached or refused the request. Try again in a moment.') \

@@ -13,7 +13,6 @@ from liab.services import auth, billing, library
 from liab.services.auth import AuthResult
 from liab.web.bridge import as_user, in_session
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
-from liab.web.components.navigation import leave_for
 from liab.web.projects_dialog import show_projects
 from liab.web.upgrade import show_upgrade
 
@@ -59,7 +58,7 @@ class AccountMenu:
         except LiabError as exc:
             ui.notify(exc.message, type='negative')
             return
-        leave_for(url)
+        ui.navigate.to(url)  # Stripe's page
 
     def open_auth(self) -> None:
         with page_dialog() as dialog, ui.card().classes('liab-dialog liab-auth').mark('auth-dialog'):

@@ -10,7 +10,6 @@ from liab.services import billing
 from liab.services.paywall import FEATURES, PRO_GIVES
 from liab.web.bridge import as_user
 from liab.web.components.dialogs import dismiss, form_error, page_dialog
-from liab.web.components.navigation import leave_for
 
 
 def show_upgrade(feature: str | None, message: str | None = None, *, token: str | None = None) -> ui.dialog:
@@ -45,7 +44,7 @@ def show_upgrade(feature: str | None, message: str | None = None, *, token: str 
                 return
             finally:
                 button.props(remove='loading')
-            leave_for(url)
+            ui.navigate.to(url)  # Stripe's page
 
         with ui.row().classes('w-full justify-end'):
             ui.button('Close', on_click=lambda: dismiss(dialog)).props('flat no-caps').mark('upgrade-close')
