@@ -123,11 +123,7 @@ def change_password(*, session: Session, user_id: str, current: str, new: str) -
     ok, _ = security.verify_password(current or '', user.password_hash, **_cost(settings))
     if not ok:
         raise BadInput('Your current password is not right.')
-    user.password_hash = security.hash_password(new, **_cost(settings))
-    user.token_version += 1
-    session.add(user)
-    session.flush()
-    return AuthResult(UserPublic.model_validate(user), issue_token(user))
+    return _set_password(session, user, new)
 
 
 def check_password(*, session: Session, user_id: str, password: str, wrong: str) -> None:
@@ -176,11 +172,7 @@ def reset_password(*, session: Session, token: str, new_password: str) -> AuthRe
     user = session.get(User, claims.user_id)
     if user is None or payload.get('fp') != security.fingerprint(user.password_hash):
         raise BadInput('This reset link has been used already. Ask for a new one.')
-    user.password_hash = security.hash_password(new_password, **_cost(settings))
-    user.token_version += 1
-    session.add(user)
-    session.flush()
-    return AuthResult(UserPublic.model_validate(user), issue_token(user))
+    return _set_password(session, user, new_password)
 
 
 def set_plan(*, session: Session, email: str, plan: str) -> UserPublic:
@@ -193,6 +185,15 @@ def set_plan(*, session: Session, email: str, plan: str) -> UserPublic:
     session.add(user)
     session.flush()
     return UserPublic.model_validate(user)
+
+
+def _set_password(session: Session, user: User, password: str) -> AuthResult:
+    """Store a new password and end every other session; the caller's browser gets the returned token."""
+    user.password_hash = security.hash_password(password, **_cost(get_settings()))
+    user.token_version += 1
+    session.add(user)
+    session.flush()
+    return AuthResult(UserPublic.model_validate(user), issue_token(user))
 
 
 def _throttle_wait(session: Session, address: str, now: datetime) -> int:

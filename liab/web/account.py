@@ -30,8 +30,8 @@ class AccountMenu:
             ui.button('Log in / Sign up', icon='person', on_click=self.open_auth) \
                 .props('unelevated no-caps').mark('account-login')
             return
-        with ui.button().props('round unelevated').classes('liab-avatar').mark('account-avatar') \
-                .tooltip(user.email):
+        with ui.button().props(f'round unelevated aria-label="Account menu for {_attr(user.email)}"') \
+                .classes('liab-avatar').mark('account-avatar'):
             ui.label(user.email[:1].upper()).classes('liab-avatar__letter').mark('avatar-letter')
             with ui.menu().classes('liab-menu').mark('account-menu'):
                 ui.label(user.email).classes('liab-menu__email').mark('menu-email')
@@ -208,3 +208,7 @@ def _form(kind: str, label: str, service: Callable[..., AuthResult], on_signed_i
 
 def _password(label: str) -> ui.input:
     return ui.input(label, password=True, password_toggle_button=True).props('maxlength=1024').classes('w-full')
+
+
+def _attr(text: str) -> str:
+    return text.replace('"', '').replace('\\', '')
