@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     openai_model: str = 'gpt-4o-mini'
     beatoven_api_key: SecretStr | None = Field(None, validation_alias='BEATOVEN_API_KEY')
     beatoven_base_url: str | None = None
+    beatoven_poll_s: float = Field(3.0, gt=0)  # Beatoven is polled this often for up to 3 minutes
     stripe_secret: SecretStr | None = Field(None, validation_alias='STRIPE_SECRET')
     stripe_webhook_secret: SecretStr | None = Field(None, validation_alias='STRIPE_WEBHOOK_SECRET')
     price_pro_monthly: str | None = Field(None, validation_alias='PRICE_PRO_MONTHLY')
