@@ -1,4 +1,4 @@
-"""Beats from Beatoven's composition API when BEATOVEN_API_KEY is set; the local engine (audio/synth.py) otherwise.
+"""Beats from Beatoven's composition API when BEATOVEN_API_KEY is set; the local engine (liab.audio.synth) otherwise.
 
 Beatoven composes asynchronously: POST /api/v1/tracks/compose gives a task id, GET /api/v1/tasks/{id} is polled
 every few seconds until the task is 'composed' and names the track's URL, which is then downloaded.

@@ -78,6 +78,14 @@ def ensure_working_project(*, session: Session, browser_id: str) -> ProjectPubli
     return ProjectPublic.model_validate(row)
 
 
+def get_project(*, session: Session, project_id: str) -> ProjectPublic:
+    """A project already known to be this caller's (e.g. the working project found in the same transaction)."""
+    row = session.get(Project, project_id)
+    if row is None:
+        raise NotFound('No such project.')
+    return ProjectPublic.model_validate(row)
+
+
 def get_owned_project(*, session: Session, project_id: str, browser_id: str | None = None,
                       user_id: str | None = None) -> ProjectPublic:
     """The project, if this browser or user owns it; NotFound otherwise (so ids of others are not confirmed)."""

@@ -12,15 +12,16 @@ from pathlib import Path
 from nicegui import app, ui
 from nicegui.storage import Storage
 
-from liab import db
+from liab import db, jobs
 from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
 from liab.web import auth_pages, billing_pages, home
 from liab.web.api import auth as auth_api
+from liab.web.api import beats as beats_api
 from liab.web.api import billing as billing_api
-from liab.web.api import health, media
+from liab.web.api import health, media, peaks
 from liab.web.api import projects as projects_api
 from liab.web.middleware import RequestGuard, body_limits
 
@@ -51,12 +52,15 @@ def setup() -> RunConfig:
     app.add_middleware(RequestGuard, limit=body_limits(settings))
     health.register()
     media.register()
+    peaks.register()
     auth_api.register()
     projects_api.register()
     billing_api.register()
+    beats_api.register()
     home.create()
     auth_pages.create()
     billing_pages.create()
+    app.on_startup(jobs.runner.warm)  # worker processes load the audio code now, not on the first request
     app.on_shutdown(db.reset_engine)
     return RunConfig(settings, secrets.storage)
 

@@ -66,7 +66,16 @@ class Workspace:
     def show_project(self, project: ProjectPublic) -> None:
         self.project = project
         self.name.value = project.name
+        if self.open_stage:
+            self.screen.show_done(self.open_stage.id in workflow.completed(self.data['workflow']))
         self._refresh()
+
+    async def ensure_project(self) -> ProjectPublic | None:
+        """The working project, created now if this is the browser's first change."""
+        project = await self.change('ensure_project', projects.get_project)
+        if project:
+            self.project = project
+        return project
 
     @property
     def data(self) -> dict[str, Any]:
@@ -76,7 +85,8 @@ class Workspace:
         stage = workflow.stage(stage_id)
         with logs.action(f'open_stage:{stage_id}', self.project.id if self.project else None):
             self.open_stage = stage
-            self.screen.show(stage, project_id=self.project.id if self.project else None, data=self.data)
+            self.screen.show(stage, project_id=self.project.id if self.project else None, data=self.data,
+                             workspace=self)
             self._refresh()
         say(stage.persona, f'{stage.label} stage. I am {stage.persona}.')
 

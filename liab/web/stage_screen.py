@@ -37,14 +37,14 @@ class StageScreen(ui.element):
                     .mark('stage-next')
         self.set_visibility(False)
 
-    def show(self, stage: Stage, *, project_id: str | None, data: dict[str, Any]) -> None:
+    def show(self, stage: Stage, *, project_id: str | None, data: dict[str, Any], workspace: Any = None) -> None:
         self.stage = stage
         self._icon_label.set_text(stage.icon)
         self._title_label.set_text(stage.label)
         self._persona_label.set_text(f'with {stage.persona}')
         self._body_column.clear()
         with self._body_column:
-            stages.module(stage.id).create(stages.StageContext(stage, project_id, data))
+            stages.module(stage.id).create(stages.StageContext(stage, project_id, data, workspace))
         following = workflow.next_stage(stage.id)
         self._next_button.set_text(f'Next: {following.label}' if following else 'Back to the timeline')
         self.show_done(stage.id in workflow.completed(data.get('workflow', {})))

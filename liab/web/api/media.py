@@ -1,9 +1,12 @@
 """GET /media/{project_id}/{path}: project files, only for the browser (or, later, the user) that owns them.
 
-Nothing under the data dir is reachable any other way.
+Nothing under the data dir is reachable any other way: routes derived from project files (peaks.py) go through
+owned_file() here too.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -16,7 +19,7 @@ from liab.web.api.common import bearer_token
 from liab.web.bridge import in_session
 
 # Project files are the artist's own uploads too: never let a browser run them as a page.
-_HEADERS = {
+HEADERS = {
     'Cache-Control': 'private, max-age=0, must-revalidate',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'X-Content-Type-Options': 'nosniff',
@@ -28,6 +31,18 @@ def register() -> None:
 
 
 async def serve(request: Request, project_id: str, path: str) -> Response:
+    file = await owned_file(request, project_id, path)
+    if file is None:
+        return not_found()
+    return FileResponse(file, headers=HEADERS)
+
+
+async def owned_file(request: Request, project_id: str, path: str) -> Path | None:
+    """The project file `path` names when this browser (or the bearer token's user) owns the project, else None.
+
+    Every refusal looks the same (a missing project, someone else's, a bad token, a hidden or outside path), so
+    callers answer them all with not_found() and nobody learns which projects exist.
+    """
     browser_id = request.session.get('id') if 'session' in request.scope else None
     try:
         user_id = None
@@ -35,7 +50,10 @@ async def serve(request: Request, project_id: str, path: str) -> Response:
             user = await in_session(auth.user_from_token, token=bearer_token(request))
             user_id = user.id
         await in_session(projects.get_owned_project, project_id=project_id, browser_id=browser_id, user_id=user_id)
-        file = media.resolve(project_id, path)
+        return media.resolve(project_id, path)
     except LiabError:
-        return JSONResponse({'ok': False, 'error': 'Not found.'}, status_code=404, headers=_HEADERS)
-    return FileResponse(file, headers=_HEADERS)
+        return None
+
+
+def not_found() -> JSONResponse:
+    return JSONResponse({'ok': False, 'error': 'Not found.'}, status_code=404, headers=HEADERS)

@@ -15,6 +15,7 @@ class StageContext:
     stage: Stage
     project_id: str | None  # None until the browser's first change creates its working project
     data: dict[str, Any]  # the project memory as last loaded
+    workspace: Any = None  # liab.web.home.Workspace: change(), ensure_project(), show_project(), visitor
 
 
 def module(stage_id: str) -> ModuleType:
