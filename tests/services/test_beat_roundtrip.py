@@ -5,11 +5,6 @@ import pytest
 from liab.audio import analysis, synth
 
 # 24 genre x key x tempo cells: every genre, all 12 tonics, major and minor, tempi across each genre's range.
-# NOTE: the cells marked KNOWN still read back at half or a different tempo (or the relative key); they stay in
-# as strict xfails so the day analysis gets them right, this file says so.
-KNOWN = 'BUG (issue 5 open): tempo analysis misreads this beat of the local engine'
-MISREAD = {('trap', 'C# minor', 150), ('house', 'A minor', 124), ('house', 'F major', 126), ('house', 'C major', 122),
-           ('boom bap', 'D minor', 90), ('afrobeats', 'F# minor', 108)}
 CELLS = [
     ('trap', 'F minor', 140), ('trap', 'C# minor', 150), ('trap', 'A major', 130),
     ('drill', 'G minor', 142), ('drill', 'D# minor', 144), ('drill', 'B minor', 140),
@@ -24,9 +19,7 @@ CELLS = [
 ]
 
 
-@pytest.mark.parametrize(('genre', 'key', 'bpm'), [
-    pytest.param(*cell, marks=pytest.mark.xfail(strict=True, reason=KNOWN)) if cell in MISREAD else cell
-    for cell in CELLS])
+@pytest.mark.parametrize(('genre', 'key', 'bpm'), CELLS)
 def test_the_engines_beats_analyse_back_to_their_tempo_and_key(tmp_path: Path, genre: str, key: str,
                                                                bpm: int) -> None:
     mood = 'dark' if 'minor' in key else 'happy'

@@ -34,8 +34,10 @@ HARMONIC_DECAY = 0.6  # amplitude of harmonic h is DECAY ** (h - 1) in the tone 
 MIN_CORRELATION = 0.4
 MIN_TONAL_SHARE = 0.1
 # weights next to the correlation (-1..1) of the share of triads in the key's scale, of its tonic triad, of the
-# first and last chords being that triad, and of bass notes on its tonic (tuned on synthetic progressions)
-SCALE_CHORDS, TONIC_CHORD, FIRST_CHORD, LAST_CHORD, BASS_NOTE = 2.0, 0.5, 0.35, 0.1, 0.4
+# first and last chords being that triad, and of bass notes on its tonic (tuned on synthetic progressions and
+# on the beat engine's output)
+SCALE_CHORDS, TONIC_CHORD, FIRST_CHORD, LAST_CHORD, BASS_NOTE = 1.5, 0.5, 0.45, 0.2, 0.3
+CHORD_MARGIN = 0.12  # how far above a flat chroma's score a frame must fit a chord
 EDGE_SECONDS = 1.0  # time constant of the weight given to the first and last chords
 
 
@@ -106,20 +108,35 @@ def _key_correlations(profile: np.ndarray) -> np.ndarray:
 
 
 def _chords(chroma: np.ndarray, bass: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Best of 24 triads per frame (0-11 major on C.., 12-23 minor), a strength (0 where no triad fits), and the
-    share of audible frames where one fits."""
+    """Best chord per frame as one of 24 triads (0-11 major on C.., 12-23 minor), a strength (0 where no chord
+    fits), and the share of audible frames where one fits. Seventh chords count as their triad: without their
+    own templates Cmaj7 would read as Em and Am7 as C."""
     smooth = ndimage.uniform_filter1d(chroma, size=max(1, round(FPS)), axis=0, mode='nearest')
-    templates = np.zeros((24, 12))
-    for root in range(12):
-        for index, third in ((root, 4), (root + 12, 3)):
-            templates[index, [root, (root + third) % 12, (root + 7) % 12]] = 1.0
     norms = np.linalg.norm(smooth, axis=1)
-    similarity = (smooth @ templates.T) / (np.sqrt(3) * np.where(norms > 0, norms, 1.0))[:, None]
+    unit = smooth / np.where(norms > 0, norms, 1.0)[:, None]
     bass_share = bass / np.maximum(bass.sum(axis=1, keepdims=True), 1e-9)
-    similarity += 0.2 * np.concatenate([bass_share, bass_share], axis=1)  # the root in the bass
+    similarity = unit @ _CHORD_TEMPLATES.T + 0.2 * bass_share[:, _CHORD_ROOTS]  # the root in the bass helps
+    best = similarity.argmax(axis=1)
     loud = norms > 0.05 * norms.max()
-    fits = loud & (similarity.max(axis=1) > 0.6)
-    return similarity.argmax(axis=1), np.where(fits, norms, 0.0), float(fits.sum() / max(1, loud.sum()))
+    # a flat chroma (noise) already scores sqrt(notes / 12) against a template of that many notes
+    fits = loud & (similarity.max(axis=1) > np.sqrt(_CHORD_SIZES[best] / 12) + CHORD_MARGIN)
+    return _CHORD_TRIADS[best], np.where(fits, norms, 0.0), float(fits.sum() / max(1, loud.sum()))
+
+
+def _chord_templates() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unit pitch-class templates of triads and seventh chords, their roots, the triad (0..23) each counts as, and
+    their sizes."""
+    shapes = (((0, 4, 7), 0), ((0, 3, 7), 12), ((0, 4, 7, 11), 0), ((0, 3, 7, 10), 12), ((0, 4, 7, 10), 0))
+    templates, roots, triads, sizes = [], [], [], []
+    for intervals, minor in shapes:
+        for root in range(12):
+            template = np.zeros(12)
+            template[[(root + step) % 12 for step in intervals]] = 1 / np.sqrt(len(intervals))
+            templates.append(template)
+            roots.append(root)
+            triads.append(root + minor)
+            sizes.append(len(intervals))
+    return np.array(templates), np.array(roots), np.array(triads), np.array(sizes)
 
 
 def _chord_shares(chords: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -145,4 +162,5 @@ def _diatonic() -> np.ndarray:
 
 
 _DIATONIC = _diatonic()
+_CHORD_TEMPLATES, _CHORD_ROOTS, _CHORD_TRIADS, _CHORD_SIZES = _chord_templates()
 _HARMONIC_MAJOR, _HARMONIC_MINOR = _harmonic(MAJOR), _harmonic(MINOR)

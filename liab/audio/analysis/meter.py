@@ -7,9 +7,9 @@ Each check returns a factor in (0, 1] for a candidate period (in envelope frames
   sounding different), on the kick-and-snare range, or the kick alone;
 - hats: hats that pulse with the period but not twice as fast mean the period is an 8th, the beat is slower;
 - snare: snares halfway between kick-anchored beats mean the period is two beats (backbeat on 2 and 4);
-- chords: chords change once a bar of four beats, sometimes every two beats or two bars;
+- chords: chords mostly change once a bar of four beats; other spacings are weighed down;
 - bar: a beat divides the bar (dotted or 3-against-4 periods do not);
-- prior: tempi near 110 BPM are likelier.
+- prior: tempi near 105 BPM are likelier (log-normal, one octave wide).
 Last, split_in_eight doubles a beat that the hats split in eight (trap's half-time feel).
 """
 
@@ -24,13 +24,15 @@ RATE = 22050
 HOP = 256
 FPS = RATE / HOP  # onset envelope frames per second
 MIN_PEAK = 0.1  # normalised autocorrelation; below it a period has no support
-PRIOR_BPM, PRIOR_OCTAVES = 110.0, 1.0
+# The weights below were tuned on synthetic loops (tests/services/test_analysis.py has some) and on the output of
+# liab.audio.synth (tests/bench/bench_audio.py), whose half-time genres are read by their producers' convention.
+PRIOR_BPM, PRIOR_OCTAVES = 105.0, 1.0
 GROUPING_KNEE = 0.55  # above this evenness the faster pulse is as strong as the beats
 KICK_ONLY = 0.8  # weight of a period backed by kick onsets alone (four on the floor under busy snares)
-MAX_BEAT_BPM = 230.0  # a faster pulse cannot be the beat: no grouping penalty for it
-HATS_MIN, HATS_SPLIT = 0.2, 0.5
+MAX_BEAT_BPM = 180.0  # a faster pulse is not taken for the beat: no grouping penalty for it
+HATS_MIN, HATS_SPLIT = 0.1, 0.7
 SNARE_SECONDS, SNARE_OFF = 3.0, (0.7, 1.3)
-CHORD_OTHER = 0.5
+CHORD_OTHER = 0.4
 SPLIT_MIN = 0.3
 FLOOR = 0.3  # the strongest penalty any single check gives (grouping: 0.2)
 BAR_SECONDS = (1.0, 5.0)

@@ -3,7 +3,7 @@
 Beat trackers often report half or double the tempo (REFERENCE.md). Here the autocorrelation of spectral-flux
 envelopes (hop 256 at 22050 Hz) and a comb over the multiples of each period propose candidates between 50 and
 220 BPM together with their metrical relatives (T/2, 2T, 3T/2, 2T/3, ...). meter.plausibility then weighs each
-against a prior centred near 110 BPM and against metrical evidence: kick and snare onsets on the beat grid, hats
+against a prior centred near 105 BPM and against metrical evidence: kick and snare onsets on the beat grid, hats
 splitting the beat, chords changing once a bar.
 """
 
@@ -25,7 +25,7 @@ MIN_FLUX_DB = 0.5  # 99th percentile of the onset envelope below this: no onsets
 MIN_PEAK = meter.MIN_PEAK  # autocorrelation at a proposed period; below it there is no steady beat
 MIN_RELATIVE = 0.03  # a relative needs some support of its own (a half-time beat's own lag can be weak)
 MAX_LAG_SECONDS = 8.0
-COMB_SECONDS = 6.0
+COMB_SECONDS = 4.0
 CHORD_MIN = 0.15  # autocorrelation of chord changes needed to call them periodic
 _BAND_EDGES = np.geomspace(30.0, RATE / 2, 37)
 _RELATIVES = (0.25, 1 / 3, 0.5, 2 / 3, 1.5, 2.0, 3.0, 4.0)  # period ratios of other metrical levels
