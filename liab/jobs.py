@@ -146,10 +146,15 @@ class _FileProgress:
 
 
 def _warm_worker() -> None:
+    # Before numpy loads: one BLAS thread per worker. The pool already runs a job per core, and on a busy machine
+    # OpenBLAS's own threads cost 3 to 50 times the CPU on the large matrix products of true peak and resampling.
+    for name in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+        os.environ.setdefault(name, '1')
     with contextlib.suppress(Exception):  # warming is an optimisation; a failure shows up in the real job instead
-        from liab.audio import analysis
+        from liab.audio import analysis, dsp
 
         analysis.warm_up()
+        dsp.warm_up()
 
 
 def _noop() -> None:

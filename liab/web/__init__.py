@@ -22,7 +22,10 @@ from liab.web.api import auth as auth_api
 from liab.web.api import beats as beats_api
 from liab.web.api import billing as billing_api
 from liab.web.api import health, media, peaks
+from liab.web.api import lyrics as lyrics_api
+from liab.web.api import mix as mix_api
 from liab.web.api import projects as projects_api
+from liab.web.api import recordings as recordings_api
 from liab.web.middleware import RequestGuard, body_limits
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
@@ -57,6 +60,9 @@ def setup() -> RunConfig:
     projects_api.register()
     billing_api.register()
     beats_api.register()
+    lyrics_api.register()
+    recordings_api.register()
+    mix_api.register()
     home.create()
     auth_pages.create()
     billing_pages.create()

@@ -18,6 +18,7 @@ _NICEGUI_UPLOAD = re.compile(r'^/_nicegui/client/[^/]+/upload/[^/]+$')
 # NOTE: the upload routes of the spec's API map (added by later issues) and the setting that caps each.
 UPLOAD_ROUTES: dict[str, str] = {
     '/api/recordings/upload': 'max_upload_bytes',
+    '/api/recordings/record': 'max_upload_bytes',  # the browser recorder's takes (liab/web/api/recordings.py)
     '/api/lyrics/from_beat': 'max_upload_bytes',
     '/api/mix/process': 'max_upload_bytes',
     '/api/content/upload-video': 'max_video_bytes',

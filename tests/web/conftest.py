@@ -1,3 +1,6 @@
+import asyncio
+from collections.abc import Callable
+
 from sqlmodel import select
 
 from liab import db
@@ -14,3 +17,12 @@ def only_project() -> ProjectPublic:
 def project_count() -> int:
     with db.session_scope() as session:
         return len(session.exec(select(Project)).all())
+
+
+async def until(condition: Callable[[], object], seconds: float = 90.0) -> None:
+    """Wait for `condition()` to hold (jobs run in worker processes); fail with the last check if it never does."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    assert condition()

@@ -1,14 +1,13 @@
-import asyncio
 from pathlib import Path
 
-import numpy as np
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from liab import media
 from liab.audio import io
 from tests.fakes.beatoven_server import FakeBeatoven
-from tests.web.conftest import only_project, project_count
+from tests.sounds import click_track
+from tests.web.conftest import only_project, project_count, until
 
 pytest_plugins = ['tests.fakes.beatoven_server']
 
@@ -17,14 +16,6 @@ async def _open_beat_stage(user: User) -> None:
     await user.open('/')
     user.find(marker='stage-beat').click()
     await user.should_see('with Echo')
-
-
-async def _until(condition, seconds: float = 90.0) -> None:
-    for _ in range(int(seconds / 0.1)):
-        if condition():
-            return
-        await asyncio.sleep(0.1)
-    assert condition()
 
 
 def _beat():
@@ -46,7 +37,7 @@ async def test_a_prompt_fills_the_fields_and_create_beat_makes_and_keeps_a_beat(
     assert user.find(marker='beat-key').elements.pop().value == 'F minor'
     assert user.find(marker='beat-bpm').elements.pop().value == 140
     await user.should_see('Creating a dark beat for you...', marker='voice-caption')
-    await _until(lambda: _present(user, 'beat-current'))
+    await until(lambda: _present(user, 'beat-current'))
     beat, asset, metadata, ticks = _beat()
     assert asset['source'] == {'kind': 'local', 'name': 'beat engine'}
     assert asset['metadata']['bpm'] == 140 and asset['metadata']['key'] == 'F minor'
@@ -64,23 +55,23 @@ async def test_a_prompt_fills_the_fields_and_create_beat_makes_and_keeps_a_beat(
 async def test_the_last_beats_stay_in_a_history_to_choose_from(user: User) -> None:
     await _open_beat_stage(user)
     await _create(user, 'chill lo-fi 80 bpm in D major')
-    await _until(lambda: len(_history()) == 1)
+    await until(lambda: len(_history()) == 1)
     first = _history()[0]['id']
     await _create(user, 'happy house 124 bpm in A major')
-    await _until(lambda: len(_history()) == 2)
+    await until(lambda: len(_history()) == 2)
     await user.should_see(marker=f'beat-history-{first}')
     with user.scope(marker=f'beat-history-{first}'):
         user.find(marker='beat-choose').click()
-    await _until(lambda: only_project().data['beat']['current'] == first)
+    await until(lambda: only_project().data['beat']['current'] == first)
     assert only_project().data['metadata']['genre'] == 'lo-fi'
 
 
 async def test_use_my_own_beat_takes_a_wav_and_measures_it(user: User, tmp_path: Path) -> None:
     await _open_beat_stage(user)
-    wav = _click_track(tmp_path, bpm=100)
+    wav = click_track(tmp_path, bpm=100)
     upload = user.find(marker='beat-upload').elements.pop()
     await upload.handle_uploads([SmallFileUpload('../../My Beat.wav', 'audio/wav', wav.read_bytes())])
-    await _until(lambda: _present(user, 'beat-current'))
+    await until(lambda: _present(user, 'beat-current'))
     _, asset, _, ticks = _beat()
     assert asset['source'] == {'kind': 'uploaded', 'name': None}
     assert abs(asset['metadata']['bpm'] - 100) <= 2
@@ -100,11 +91,11 @@ async def test_a_file_that_is_not_audio_is_refused_and_changes_nothing(user: Use
 
 async def test_beatoven_makes_the_beat_when_configured(fake_beatoven: FakeBeatoven, user: User,
                                                        tmp_path: Path) -> None:
-    fake_beatoven.track = io.encode_mp3(_click_track(tmp_path, bpm=120), tmp_path / 'bv.mp3').read_bytes()
+    fake_beatoven.track = io.encode_mp3(click_track(tmp_path, bpm=120), tmp_path / 'bv.mp3').read_bytes()
     await _open_beat_stage(user)
     await user.should_see('Made by Beatoven', marker='beat-provider')
     await _create(user, 'energetic pop 120 bpm')
-    await _until(lambda: _present(user, 'beat-current'))
+    await until(lambda: _present(user, 'beat-current'))
     _, asset, _, _ = _beat()
     assert asset['source'] == {'kind': 'service', 'name': 'beatoven'}
 
@@ -114,7 +105,7 @@ async def test_a_failing_beatoven_falls_back_to_the_local_engine_with_a_notice(f
     fake_beatoven.fail_compose = True
     await _open_beat_stage(user)
     await _create(user, 'sad r&b 90 bpm in C minor')
-    await _until(lambda: _present(user, 'beat-current'))
+    await until(lambda: _present(user, 'beat-current'))
     await user.should_see('This beat was made by the local engine instead.', marker='beat-notice')
     _, asset, _, _ = _beat()
     assert asset['source'] == {'kind': 'local', 'name': 'beat engine'}
@@ -131,15 +122,3 @@ def _history() -> list[dict]:
     if project_count() == 0:
         return []
     return (only_project().data.get('beat') or {}).get('history') or []
-
-
-def _click_track(tmp_path: Path, bpm: int, seconds: float = 12.0) -> Path:
-    sr = 44100
-    signal = np.zeros(int(sr * seconds), dtype=np.float32)
-    click = (np.sin(2 * np.pi * 1000 * np.arange(int(0.02 * sr)) / sr) * np.hanning(int(0.02 * sr))).astype(np.float32)
-    for start in np.arange(0, seconds - 0.05, 60 / bpm):
-        i = int(start * sr)
-        signal[i:i + click.size] += 0.8 * click
-    path = tmp_path / f'click-{bpm}.wav'
-    io.write_wav(np.stack([signal, signal], axis=1), sr, path)
-    return path

@@ -34,6 +34,8 @@ async def serve(request: Request, project_id: str, path: str) -> Response:
     file = await owned_file(request, project_id, path)
     if file is None:
         return not_found()
+    if request.query_params.get('download') == '1':  # a Download button: save, named after the file
+        return FileResponse(file, headers=HEADERS, filename=file.name)
     return FileResponse(file, headers=HEADERS)
 
 

@@ -120,6 +120,7 @@ export default {
     src: String,
     peaks: String,
     title: String,
+    volume: { type: Number, default: 1 },
   },
   emits: ["play", "pause", "ended"],
   data() {
@@ -147,6 +148,9 @@ export default {
     },
   },
   watch: {
+    volume() {
+      this.applyVolume();
+    },
     source(now, before) {
       // One watcher for both: set_source() changes them together and should cost one peaks fetch.
       if (now.src !== before.src) this.load();
@@ -174,8 +178,13 @@ export default {
       this.$refs.audio.currentTime = time;
       this.setTime(time);
     },
+    applyVolume() {
+      // Loudness-matched comparisons turn the louder file down (a browser cannot turn audio up past 1).
+      if (this.$refs.audio) this.$refs.audio.volume = Math.min(1, Math.max(0, Number(this.volume) || 0));
+    },
     load() {
       cancelAnimationFrame(this.wave.raf);
+      this.applyVolume();
       this.playing = false;
       this.total = 0;
       this.setTime(0);
@@ -225,6 +234,7 @@ export default {
       if (!this.playing) this.setTime(this.$refs.audio.currentTime);
     },
     onDuration() {
+      if (!this.$refs.audio) return; // the player was removed while its audio was still loading
       const duration = this.$refs.audio.duration;
       if (Number.isFinite(duration) && duration > 0 && Math.abs(duration - this.total) > 0.01) {
         this.total = duration;

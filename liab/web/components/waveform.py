@@ -45,6 +45,11 @@ class WaveformPlayer(ui.element, component='waveform.js'):
         self._props['title'] = title
         self.update()
 
+    def set_volume(self, volume: float) -> None:
+        """0..1: the level the browser plays at (used to compare files at equal loudness)."""
+        self._props['volume'] = max(0.0, min(1.0, float(volume)))
+        self.update()
+
     def play(self) -> None:
         self.run_method('play')
 

@@ -1,0 +1,99 @@
+"""A fake OpenAI-compatible chat completions server on 127.0.0.1. Records every request.
+
+`mode`: 'ok' answers `content` (a dict, sent as the JSON message content), 'malformed' answers content that is not
+JSON, 'slow' waits `delay_s` before answering, 'error' answers HTTP 500.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class FakeOpenAI:
+    mode: str = 'ok'
+    content: dict[str, Any] = field(default_factory=dict)
+    delay_s: float = 3.0
+    requests: list[dict[str, Any]] = field(default_factory=list)  # {'path', 'authorization', 'body'}
+
+    def __post_init__(self) -> None:
+        self._server = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
+        self._server.daemon_threads = True
+        self.url = f'http://127.0.0.1:{self._server.server_address[1]}/v1'
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.02},
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(self, path: str) -> tuple[int, bytes]:
+        if path != '/v1/chat/completions':
+            return 404, b'{"error": {"message": "not found"}}'
+        if self.mode == 'error':
+            return 500, b'{"error": {"message": "internal error", "type": "server_error"}}'
+        if self.mode == 'slow':
+            time.sleep(self.delay_s)
+        content = '{"title": "Unfinished' if self.mode == 'malformed' else json.dumps(self.content)
+        body = {'id': 'chatcmpl-fake', 'object': 'chat.completion', 'created': int(time.time()), 'model': 'fake',
+                'choices': [{'index': 0, 'finish_reason': 'stop',
+                             'message': {'role': 'assistant', 'content': content}}],
+                'usage': {'prompt_tokens': 1, 'completion_tokens': 1, 'total_tokens': 2}}
+        return 200, json.dumps(body).encode()
+
+
+def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get('Content-Length') or 0)
+            raw = self.rfile.read(length)
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            fake.requests.append({'path': self.path, 'authorization': self.headers.get('Authorization'),
+                                  'body': body})
+            status, answer = fake.answer(self.path)
+            try:
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting (the timeout case)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    return Handler
+
+
+@pytest.fixture
+def fake_openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """The fake server, with OPENAI_* pointing at it, one retry and a 1 s timeout (the slow mode waits 3 s)."""
+    from liab.config import get_settings
+
+    fake = FakeOpenAI()
+    fake.start()
+    monkeypatch.setenv('OPENAI_API_KEY', 'sk-test-fake')
+    monkeypatch.setenv('OPENAI_BASE_URL', fake.url)
+    monkeypatch.setenv('LIAB_OPENAI_TIMEOUT_S', '1')
+    monkeypatch.setenv('LIAB_OPENAI_RETRIES', '1')
+    get_settings.cache_clear()
+    yield fake
+    fake.stop()
+    get_settings.cache_clear()
