@@ -11,7 +11,8 @@ import soundfile
 from scipy import signal
 
 from liab.audio import analysis, io
-from liab.audio.analysis import loudness
+from liab.audio.analysis import loudness, spectral
+from tests.sounds import click_track
 
 WORK = 22050  # tempo and key tests synthesise at the analysis rate: half the cost of 44.1 kHz
 NOTES = ('C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B')
@@ -139,10 +140,19 @@ def test_true_peak_finds_the_peak_between_samples() -> None:
     assert analysis.true_peak_db(samples, rate) == pytest.approx(20 * math.log10(0.5), abs=0.1)
 
 
-def test_true_peak_equals_the_peak_of_resample_poly() -> None:
-    samples = np.random.default_rng(1).standard_normal((20000, 2)) * 0.2
-    expected = 20 * math.log10(np.abs(signal.resample_poly(samples, 4, 1, axis=0)).max())
-    assert analysis.true_peak_db(samples, 44100) == pytest.approx(expected, abs=1e-3)
+@pytest.mark.parametrize(('frames', 'rate', 'factor'), [(20000, 44100, 4), (300001, 48000, 4), (7, 44100, 4),
+                                                      (70000, 96000, 2)])
+def test_true_peak_equals_the_peak_of_resample_poly(frames: int, rate: int, factor: int) -> None:
+    samples = np.random.default_rng(frames).standard_normal((frames, 2)) * 0.2
+    expected = 20 * math.log10(np.abs(signal.resample_poly(samples, factor, 1, axis=0)).max())
+    assert analysis.true_peak_db(samples, rate) == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize(('frames', 'factor'), [(44100 * 5 + 3, 2), (1001, 4), (5, 2)])
+def test_integer_decimation_gives_the_samples_of_resample_poly(frames: int, factor: int) -> None:
+    x = (np.random.default_rng(frames).standard_normal(frames) * 0.3).astype(np.float32)
+    expected = signal.resample_poly(x, 1, factor)
+    assert np.allclose(spectral.resample(x, 44100, 44100 // factor), expected, atol=1e-6)
 
 
 def test_loudness_and_true_peak_agree_with_ffmpeg_ebur128(tmp_path: Path) -> None:
@@ -160,6 +170,25 @@ def test_click_tracks_give_their_tempo(bpm: float) -> None:
     assert analysis.estimate_tempo(clicks(bpm, 20), WORK) == pytest.approx(bpm, rel=0.02)
 
 
+METRONOME_BPM = sorted({*range(60, 181, 6), 70, 84, 90})
+
+
+@pytest.mark.parametrize('seconds', [12.0, 8.0])
+def test_metronome_click_tracks_are_read_at_their_tempo_not_double(tmp_path: Path, seconds: float) -> None:
+    # A clicked beat with every other beat empty is double time; a listener taps every click (60 to 180 BPM).
+    found = {}
+    for bpm in METRONOME_BPM:
+        samples, rate = soundfile.read(click_track(tmp_path, bpm, seconds=seconds), dtype='float32')
+        found[bpm] = analysis.estimate_tempo(samples.mean(axis=1), rate)
+    wrong = {bpm: got for bpm, got in found.items() if got is None or abs(got - bpm) > 0.02 * bpm}
+    assert not wrong
+
+
+@pytest.mark.parametrize('bpm', [72, 84])
+def test_analyze_reads_a_slow_metronome_at_its_tempo(tmp_path: Path, bpm: float) -> None:
+    assert analysis.analyze(click_track(tmp_path, bpm)).bpm == pytest.approx(bpm, rel=0.02)
+
+
 @pytest.mark.parametrize('bpm', [60, 72, 85, 90, 100, 120, 128, 140, 160, 174])
 def test_drum_loops_give_their_tempo(bpm: float) -> None:
     loop = drums(bpm, 24, kick=[0, 2], snare=[1, 3], hats=[i / 2 for i in range(8)])
@@ -174,6 +203,20 @@ def test_a_swung_hip_hop_loop_at_90_is_not_read_as_180_or_45() -> None:
 def test_a_half_time_trap_loop_at_140_is_not_read_as_70() -> None:
     loop = drums(140, 30, kick=[0, 2.75], snare=[2], hats=[i / 4 for i in range(16)], rolls=True)
     assert analysis.estimate_tempo(loop, WORK) == pytest.approx(140, rel=0.02)
+
+
+@pytest.mark.parametrize('swing', [0.0, 0.3])
+@pytest.mark.parametrize(('bpm', 'kick', 'snare', 'hats'), [
+    (70, [0, 1.75], [2], [i / 4 for i in range(16)]),  # half-time at 70 is not 140
+    (140, [0, 2.75], [2], [i / 4 for i in range(16)]),  # ... nor at 140 read as 70, even with swung 16ths
+    (124, [0, 1, 2, 3], [1, 3], [i / 2 + 0.25 for i in range(8)]),  # four on the floor is not 62
+    (160, [0, 1, 2, 3], [1, 3], [i + 0.5 for i in range(4)]),  # ... nor 80, with open hats on the offbeats
+    (75, [0, 2.5], [1, 3], [i / 4 for i in range(16)]),  # a slow backbeat with 16th hats is not 150
+], ids=['half-time-70', 'half-time-140', 'house-124', 'house-160', 'backbeat-75'])
+def test_grooves_are_read_at_their_own_metrical_level(bpm: float, kick: list[float], snare: list[float],
+                                                      hats: list[float], swing: float) -> None:
+    loop = drums(bpm, 24, kick=kick, snare=snare, hats=hats, swing=swing)
+    assert analysis.estimate_tempo(loop, WORK) == pytest.approx(bpm, rel=0.02)
 
 
 @pytest.mark.parametrize('make', [lambda: np.zeros(10 * WORK), lambda: sine(-12, 10, WORK, 440.0)[:, 0]],

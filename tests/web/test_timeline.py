@@ -29,14 +29,14 @@ async def test_the_timeline_shows_seven_stages_in_order_and_creates_nothing_on_a
 
 async def test_opening_a_stage_shows_it_with_its_persona_and_glows_only_that_stage(user: User) -> None:
     await user.open('/')
-    user.find(marker='stage-lyrics').click()
+    user.find(marker='stage-analytics').click()
     await user.should_see(marker='stage-screen')
-    await user.should_see('with Lyrica')
-    await user.should_see('Lyrica will take care of this stage')
+    await user.should_see('with Pulse')
+    await user.should_see('Pulse will take care of this stage')
     await user.should_see('This stage is not built yet in this version', marker='stage-not-built')
-    await user.should_see('Lyrics stage. I am Lyrica.', marker='voice-caption')
+    await user.should_see('Analytics stage. I am Pulse.', marker='voice-caption')
     glowing = [el for el in user.find(ui.element).elements if 'is-active' in el.classes]
-    assert [el.props.get('data-stage') for el in glowing] == ['lyrics']
+    assert [el.props.get('data-stage') for el in glowing] == ['analytics']
     user.find(marker='stage-close').click()
     await user.should_not_see(marker='stage-screen')
     assert not [el for el in user.find(ui.element).elements if 'is-active' in el.classes]

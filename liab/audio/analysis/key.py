@@ -3,8 +3,8 @@
 Plain Krumhansl-Schmuckler confuses relative major and minor (REFERENCE.md): C major and A minor share every
 note, and a loop such as Am-F-C-G correlates about equally with both. So each of the 24 keys scores its profile
 correlation plus evidence from the triads found frame by frame: how much of the time they belong to the key's
-scale (minor keys also take the harmonic V), how long its tonic triad sounds, whether the first and last chords
-are that triad, and how much of the bass sits on its tonic.
+scale (minor keys also take the harmonic V and the Phrygian bII), how long its tonic triad sounds, whether the
+first and last chords are that triad, and how much of the bass sits on its tonic.
 
 The chroma is STFT power binned per semitone (8192-point frames at 11025 Hz) and log-compressed. Harmonic
 weighting sits in the key profiles: each is spread over the pitch classes that harmonics 1 to 6 of its notes
@@ -151,12 +151,13 @@ def _chord_shares(chords: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray,
 
 
 def _diatonic() -> np.ndarray:
-    """(24 keys, 24 triads): 1 where the triad belongs to the key (minor keys also take the harmonic V)."""
+    """(24 keys, 24 triads): 1 where the triad belongs to the key (minor keys also take the harmonic V and
+    the Phrygian bII of dark minor loops, i-bII-VI-V)."""
     table = np.zeros((24, 24))
     for tonic in range(12):
         for step, minor in ((0, 0), (2, 1), (4, 1), (5, 0), (7, 0), (9, 1)):
             table[tonic, (tonic + step) % 12 + 12 * minor] = 1
-        for step, minor in ((0, 1), (3, 0), (5, 1), (7, 1), (7, 0), (8, 0), (10, 0)):
+        for step, minor in ((0, 1), (1, 0), (3, 0), (5, 1), (7, 1), (7, 0), (8, 0), (10, 0)):
             table[12 + tonic, (tonic + step) % 12 + 12 * minor] = 1
     return table
 

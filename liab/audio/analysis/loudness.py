@@ -11,12 +11,14 @@ from functools import lru_cache
 import numpy as np
 from scipy import signal
 
+from liab.audio.analysis import spectral
+
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 BLOCK_S = 0.4
 STEP_S = 0.1  # 75 % overlap between 400 ms blocks
 OVERSAMPLE_RATE = 192000  # true peak: oversample 4x, or less where that already reaches this rate
-_CHUNK = 1 << 16
+_CHUNK = 1 << 18  # true peak: samples per chunk (about 6 s)
 
 
 def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
@@ -27,10 +29,15 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
         return float('-inf')
     # one row per channel: sosfilt runs about twice as fast along contiguous rows
     weighted = signal.sosfilt(k_weighting(sample_rate), np.ascontiguousarray(x.T), axis=-1)
-    bounds = np.round(np.arange(0, x.shape[0] + 1, STEP_S * sample_rate)).astype(np.int64)
-    bounds = bounds[bounds <= x.shape[0]]  # whole 100 ms steps; a partial last step belongs to no whole block
-    squared = np.square(weighted[:, :bounds[-1]])
-    steps = np.add.reduceat(squared, bounds[:-1], axis=1)
+    step = STEP_S * sample_rate
+    count = int(x.shape[0] // step)  # whole 100 ms steps; a partial last step belongs to no whole block
+    if step == int(step):
+        whole = weighted[:, :count * int(step)].reshape(x.shape[1], count, int(step))
+        steps = np.einsum('cij,cij->ci', whole, whole)  # one pass, no squared copy
+        bounds = np.arange(count + 1) * int(step)
+    else:
+        bounds = np.round(np.arange(count + 1) * step).astype(np.int64)
+        steps = np.add.reduceat(np.square(weighted[:, :bounds[-1]]), bounds[:-1], axis=1)
     per_block = round(BLOCK_S / STEP_S)
     sums = np.cumsum(np.pad(steps, ((0, 0), (1, 0))), axis=1)
     lengths = bounds[per_block:] - bounds[:-per_block]
@@ -51,16 +58,14 @@ def true_peak_db(samples: np.ndarray, sample_rate: int) -> float:
     (REFERENCE.md), fewer above so that the oversampled rate is still at least 192 kHz (2x at 96 kHz)."""
     x = _frames(samples)
     factor = min(4, max(1, math.ceil(OVERSAMPLE_RATE / sample_rate)))
-    peak = float(np.abs(x).max()) if x.size else 0.0
-    if factor > 1 and peak > 0:
-        peak = max(peak, _oversampled_peak(x.astype(np.float32, copy=False), factor, peak))
-    return _db(peak)
+    if factor == 1 or x.size == 0:
+        return sample_peak_db(x)
+    return _db(_oversampled_peak(x.astype(np.float32, copy=False), factor))
 
 
 def sample_peak_db(samples: np.ndarray) -> float:
     """Highest absolute sample value in dBFS."""
-    x = np.asarray(samples)
-    return _db(float(np.abs(x).max()) if x.size else 0.0)
+    return _db(_largest(np.asarray(samples)))
 
 
 @lru_cache(maxsize=16)
@@ -92,35 +97,45 @@ def _channel_weights(channels: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def _polyphase(factor: int) -> tuple[np.ndarray, float]:
-    """The filter resample_poly(x, factor, 1) uses, split into its phases (taps, phases), and its largest L1 norm."""
+def _polyphase(factor: int) -> tuple[np.ndarray, float, float]:
+    """The filter resample_poly(x, factor, 1) uses, split into its phases but the first: (taps, factor - 1) with
+    row k the tap for x[n + k]; the first phase's gain (the filter has zeros on every other multiple of `factor`,
+    so that phase passes the samples through); and the largest L1 norm of the others."""
     taps = signal.firwin(2 * 10 * factor + 1, 1 / factor, window=('kaiser', 5.0)) * factor
     width = -(-len(taps) // factor)
     padded = np.zeros(width * factor)
     padded[:len(taps)] = taps
-    phases = padded.reshape(width, factor)[::-1].astype(np.float32)  # row k: tap for x[n + k] (reversed)
-    return phases, float(np.abs(phases).sum(axis=0).max())
+    phases = padded.reshape(width, factor)[::-1]
+    through = phases[:, 0]
+    assert np.abs(through).sum() - np.abs(through).max() < 1e-9, 'the first phase is not a single tap'
+    others = phases[:, 1:].astype(np.float32)
+    return others, float(np.abs(through).max()), float(np.abs(others).sum(axis=0).max())
 
 
-def _oversampled_peak(x: np.ndarray, factor: int, floor: float) -> float:
+def _oversampled_peak(x: np.ndarray, factor: int) -> float:
     """Peak of the interpolated signal, chunk by chunk, skipping chunks that cannot beat the best so far."""
-    phases, gain = _polyphase(factor)
+    phases, through, gain = _polyphase(factor)
     width = phases.shape[0]
-    pad = np.zeros((width, x.shape[1]), dtype=np.float32)
-    padded = np.concatenate([pad, x, pad])
-    peaks = np.array([np.abs(x[i:i + _CHUNK]).max() for i in range(0, x.shape[0], _CHUNK)])
+    peaks = np.array([_largest(x[i:i + _CHUNK]) for i in range(0, x.shape[0], _CHUNK)])
     # an interpolated value near a chunk's edge also depends on the neighbouring chunk's samples
     chunk_peaks = np.maximum(peaks, np.maximum(np.r_[0, peaks[:-1]], np.r_[peaks[1:], 0]))
-    best = floor
+    best = float(peaks.max()) * through  # the first phase: the samples themselves
     for index in np.argsort(chunk_peaks)[::-1]:
         if chunk_peaks[index] * gain <= best:
             break  # chunks are in falling order of sample peak; no later one can hold a higher true peak
         start = index * _CHUNK
-        window = padded[start:start + _CHUNK + 2 * width]
+        stop = min(x.shape[0], start + _CHUNK)
+        lead = min(start, width - 1)  # every output that involves a sample of this chunk
+        part = x[start - lead:min(x.shape[0], stop + width)]
         for channel in range(x.shape[1]):
-            views = np.lib.stride_tricks.sliding_window_view(window[:, channel], width)
-            best = max(best, float(np.abs(views @ phases).max()))
+            best = max(best, spectral.polyphase_peak(part[:, channel], phases, 1, width - 1 - lead,
+                                                     stop - start + width - 1))
     return best
+
+
+def _largest(x: np.ndarray) -> float:
+    """Largest absolute value, without an array of absolute values."""
+    return float(max(x.max(), -x.min())) if x.size else 0.0
 
 
 def _frames(samples: np.ndarray) -> np.ndarray:

@@ -1,10 +1,9 @@
-"""Tempo from onset-strength envelopes: an autocorrelation tempogram proposes periods, meter.py picks one.
+"""Tempo from onset-strength envelopes: an autocorrelation proposes periods, meter.py picks one.
 
-Beat trackers often report half or double the tempo (REFERENCE.md). Here the autocorrelation of spectral-flux
-envelopes (hop 256 at 22050 Hz) and a comb over the multiples of each period propose candidates between 50 and
-220 BPM together with their metrical relatives (T/2, 2T, 3T/2, 2T/3, ...). meter.plausibility then weighs each
-against a prior centred near 105 BPM and against metrical evidence: kick and snare onsets on the beat grid, hats
-splitting the beat, chords changing once a bar.
+Spectral-flux envelopes (hop 256 at 22050 Hz) of log band power, for all bands and for the kick, snare and hat
+ranges, plus a chord-change envelope. Their autocorrelation proposes periods between 50 and 220 BPM; the one whose
+multiples line up best (a comb) brings its metrical relatives (T/4 to 4T, and T/3 to 3T where they have support of
+their own), and meter.best picks the beat among them all.
 """
 
 from __future__ import annotations
@@ -23,12 +22,13 @@ MIN_BPM, MAX_BPM = 50.0, 220.0
 MIN_SECONDS = 4.0
 MIN_FLUX_DB = 0.5  # 99th percentile of the onset envelope below this: no onsets (silence, sustained tones)
 MIN_PEAK = meter.MIN_PEAK  # autocorrelation at a proposed period; below it there is no steady beat
-MIN_RELATIVE = 0.03  # a relative needs some support of its own (a half-time beat's own lag can be weak)
+MIN_RELATIVE = 0.03  # a triple relative needs some support of its own
 MAX_LAG_SECONDS = 8.0
 COMB_SECONDS = 4.0
-CHORD_MIN = 0.15  # autocorrelation of chord changes needed to call them periodic
 _BAND_EDGES = np.geomspace(30.0, RATE / 2, 37)
-_RELATIVES = (0.25, 1 / 3, 0.5, 2 / 3, 1.5, 2.0, 3.0, 4.0)  # period ratios of other metrical levels
+# Octave relatives join even without support: a syncopated beat (drill) can have a weak lag of its own.
+_OCTAVES = (0.25, 0.5, 2.0, 4.0)
+_TRIPLES = (1 / 3, 2 / 3, 1.5, 3.0)
 _KICK, _SNARE, _HATS = (0.0, 150.0), (200.0, 4000.0), (4000.0, RATE / 2)  # Hz
 
 
@@ -40,27 +40,36 @@ def estimate_tempo(mono: np.ndarray, sample_rate: int) -> float | None:
     envelopes = _onset_envelopes(x)
     if envelopes is None:
         return None
-    full, strong, kick, snare, hats, harmony = envelopes
-    strong_acf = _autocorrelation(strong)
-    combined = (_autocorrelation(full) + strong_acf) / 2
-    lags = [_refine(lag, combined) for lag in _candidate_lags(combined)]
-    lags = [lag for lag in lags if near(combined, lag) >= MIN_PEAK]
+    correlations = {name: _autocorrelation(envelope) for name, envelope in envelopes.items()}
+    combined = (correlations['full'] + correlations['strong']) / 2
+    lags = _candidates(combined)
     if not lags:
         return None
-    root = max(lags, key=lambda lag: _comb(combined, lag))
-    lags += [root * ratio for ratio in _RELATIVES
-             if MIN_BPM <= lag_bpm(root * ratio) <= MAX_BPM and near(combined, root * ratio) >= MIN_RELATIVE]
-    evidence = meter.Evidence(
-        strong=strong_acf, kick=_autocorrelation(kick), hats=_autocorrelation(hats),
-        strong_peaks=ndimage.maximum_filter1d(strong, 3), kick_peaks=ndimage.maximum_filter1d(kick, 3),
-        kick_to_snare=_cross_correlation(kick, snare), bar=meter.bar_lag(combined), chord_period=_chord_period(harmony))
-    combs = [max(_comb(combined, lag), 0.0) for lag in lags]
-    scores = [comb / max(combs) * meter.plausibility(lag, evidence) for lag, comb in zip(lags, combs, strict=True)]
-    lag = meter.split_in_eight(lags[int(np.argmax(scores))], evidence, MAX_BPM)
+    lag = meter.best(lags, meter.Evidence.of(envelopes, correlations))
     return round(lag_bpm(_refine(lag, combined)), 1)
 
 
-def _onset_envelopes(x: np.ndarray) -> tuple[np.ndarray, ...] | None:
+def _candidates(acf: np.ndarray) -> list[float]:
+    """Periods (frames) that could be the beat: the autocorrelation's peaks, and the metrical relatives of the one
+    whose multiples line up best; empty when no peak reaches MIN_PEAK (no steady beat)."""
+    lags = [_refine(lag, acf) for lag in _candidate_lags(acf)]
+    lags = [lag for lag in lags if near(acf, lag) >= MIN_PEAK]
+    if not lags:
+        return []
+    root = max(lags, key=lambda lag: _comb(acf, lag))
+    for ratio in _OCTAVES + _TRIPLES:
+        lag = root * ratio
+        supported = near(acf, lag) >= MIN_RELATIVE
+        if MIN_BPM <= lag_bpm(lag) <= MAX_BPM and (supported or ratio in _OCTAVES):
+            lags.append(_refine(lag, acf) if supported else lag)
+    distinct: list[float] = []
+    for lag in lags:
+        if all(abs(lag / other - 1) > 0.02 for other in distinct):
+            distinct.append(lag)
+    return distinct
+
+
+def _onset_envelopes(x: np.ndarray) -> dict[str, np.ndarray] | None:
     """Spectral flux of log band power (frames at FPS): all bands, the kick and snare range (hats left out), the
     kick, the snare and the hat ranges; and how fast the pitch-class content changes. None without onsets."""
     freqs = spectral.bin_frequencies(N_FFT, RATE)
@@ -80,8 +89,9 @@ def _onset_envelopes(x: np.ndarray) -> tuple[np.ndarray, ...] | None:
     centres = (bands.T @ freqs) / bands.sum(axis=0)
     weights = [np.clip((5000 - centres) / 2500, 0, 1)]  # full weight below 2.5 kHz, none above 5 kHz
     weights += [((centres >= low) & (centres < high)).astype(float) for low, high in (_KICK, _SNARE, _HATS)]
-    return (_detrend(full), *(_detrend(flux @ (w / max(w.sum(), 1e-9))) for w in weights),
-            _harmonic_change(chroma))
+    ranges = [_detrend(flux @ (w / max(w.sum(), 1e-9))) for w in weights]
+    return dict(zip(('full', 'strong', 'kick', 'snare', 'hats', 'chords'),
+                    (_detrend(full), *ranges, _harmonic_change(chroma)), strict=True))
 
 
 def _pitch_classes(freqs: np.ndarray) -> np.ndarray:
@@ -104,16 +114,6 @@ def _harmonic_change(chroma: np.ndarray) -> np.ndarray:
     return np.r_[np.zeros(gap), np.where(norms > 0, change, 0.0)]
 
 
-def _chord_period(change: np.ndarray) -> float | None:
-    """The shortest strong period of chord changes between 1 and 7 s (usually a bar), in frames."""
-    acf = _autocorrelation(change)
-    low, high = int(1.0 * FPS), min(acf.size - 2, int(7.0 * FPS))
-    peaks = _local_maxima(acf, low, high)
-    if peaks.size == 0 or acf[peaks].max() < CHORD_MIN:
-        return None
-    return parabolic(acf, int(peaks[acf[peaks] >= 0.7 * acf[peaks].max()][0]))
-
-
 def _detrend(envelope: np.ndarray) -> np.ndarray:
     local = ndimage.uniform_filter1d(envelope, size=int(FPS), mode='nearest')
     return np.maximum(0.0, envelope - local)
@@ -123,15 +123,6 @@ def _autocorrelation(envelope: np.ndarray) -> np.ndarray:
     """Unbiased autocorrelation for lags up to MAX_LAG_SECONDS, 1 at lag 0 (all 0 for a flat envelope)."""
     acf = _correlate(envelope, envelope)[:min(envelope.size, int(MAX_LAG_SECONDS * FPS))]
     return acf / acf[0] if acf[0] > 0 else np.zeros_like(acf)
-
-
-def _cross_correlation(first: np.ndarray, then: np.ndarray) -> np.ndarray:
-    """Unbiased correlation of `then` lagging `first` for lags -MAX_LAG..MAX_LAG (index MAX_LAG is lag 0)."""
-    full = _correlate(first, then)
-    reach = min(first.size - 1, int(MAX_LAG_SECONDS * FPS))
-    values = full[np.arange(-reach, reach + 1) % full.size]
-    top = np.abs(values).max()
-    return values / top if top > 0 else values
 
 
 def _correlate(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
+from liab import jobs, logs, media
+from liab.errors import LiabError
 from liab.jobs import Job
 
 
@@ -31,6 +35,28 @@ class JobProgress(ui.card):
         self._elapsed_text.set_text('0 s')
         self.set_visibility(True)
         self._timer.activate()
+
+    async def run(self, project_id: str, label: str, fn: Any, *args: Any, button: ui.button | None = None) -> Any:
+        """Run `fn` as the project's heavy job and follow it here; None (with the reason shown) when it could not
+        start or failed. `button` shows as busy meanwhile."""
+        try:
+            job = jobs.runner.start(project_id, label, media.project_dir(project_id, create=True))
+        except LiabError as exc:
+            ui.notify(exc.message, type='warning')
+            return None
+        if button is not None:
+            button.props('loading')
+        self.follow(job)
+        try:
+            with logs.action(f'job:{fn.__name__}', project_id):
+                return await jobs.runner.run(job, fn, *args)
+        except LiabError as exc:
+            ui.notify(exc.message, type='negative')
+            return None
+        finally:
+            self.finish()
+            if button is not None:
+                button.props(remove='loading')
 
     def finish(self) -> None:
         self.job = None

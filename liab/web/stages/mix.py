@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import events, run, ui
 
-from liab import jobs, logs, media
+from liab import logs, media
 from liab.audio import dsp
 from liab.config import get_settings
 from liab.errors import LiabError
@@ -198,22 +198,7 @@ class MixStage:
             ui.notify(f'"{taken.display_name}" is ready.', type='positive')
 
     async def _job(self, project_id: str, label: str, fn: Any, *args: Any) -> Any:
-        try:
-            job = jobs.runner.start(project_id, label, media.project_dir(project_id, create=True))
-        except LiabError as exc:
-            ui.notify(exc.message, type='warning')
-            return None
-        self.master_button.props('loading')
-        self.progress.follow(job)
-        try:
-            with logs.action(f'job:{fn.__name__}', project_id):
-                return await jobs.runner.run(job, fn, *args)
-        except LiabError as exc:
-            ui.notify(exc.message, type='negative')
-            return None
-        finally:
-            self.progress.finish()
-            self.master_button.props(remove='loading')
+        return await self.progress.run(project_id, label, fn, *args, button=self.master_button)
 
     # display ---------------------------------------------------------------------------------------------
 
