@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import pytest
-from liab.writers.lyrics import Lyrics, Section
 
 from liab import db, media
 from liab.errors import BadInput
 from liab.services import lyrics, projects
 from liab.services.projects import AssetSource
+from liab.writers.lyrics import Lyrics, Section
 
 LOCAL = AssetSource('local', 'lyric writer')
 

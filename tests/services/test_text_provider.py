@@ -1,10 +1,10 @@
 import time
 
 import pytest
-from liab.writers.lyrics import Lyrics, Section
 
 from liab.config import get_settings
 from liab.providers import text
+from liab.writers.lyrics import Lyrics, Section
 from tests.fakes.openai_server import FakeOpenAI
 
 pytest_plugins = ['tests.fakes.openai_server']

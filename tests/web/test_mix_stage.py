@@ -94,3 +94,31 @@ async def test_a_non_audio_song_upload_is_refused(user: User) -> None:
     await song.handle_uploads([SmallFileUpload('song.wav', 'audio/wav', b'<html>not audio</html>')])
     await user.should_see('audio')
     assert not (_data().get('mix') or {}).get('inputs')
+
+
+async def test_a_reference_track_sets_the_masters_loudness(user: User, tmp_path: Path) -> None:
+    await user.open('/')
+    await _open(user, 'mix', 'Tone')
+    song = user.find(marker='mix-song-upload').elements.pop()
+    await song.handle_uploads([SmallFileUpload('my song.wav', 'audio/wav', vocal_line(tmp_path).read_bytes())])
+    await until(lambda: bool((_data().get('mix') or {}).get('inputs')))
+    loud = tmp_path / 'loud'
+    loud.mkdir()
+    reference = user.find(marker='mix-reference-upload').elements.pop()
+    await reference.handle_uploads([SmallFileUpload('pro single.wav', 'audio/wav', _louder(vocal_line(loud)))])
+    await until(lambda: len((_data().get('mix') or {}).get('inputs') or []) == 2)
+    await user.should_see("match the reference track's loudness", marker='mix-target-line')
+    user.find(marker='mix-run').click()
+    await until(lambda: bool((_data().get('mix') or {}).get('master')))
+    report = json.loads((media.project_dir(only_project().id) / mixing.REPORT).read_text())
+    assert report['master'].get('reference') == 'pro single.wav' or report['master'].get('reference_match')
+    assert abs(report['after']['integrated_lufs'] - report['target_lufs']) <= 0.5
+    assert report['target_lufs'] > -14  # the loud reference, not the default -14 target
+
+
+def _louder(path: Path) -> bytes:
+    from liab.audio import io
+
+    samples, rate = io.decode(path)
+    io.write_wav(samples * 3.5, rate, path)
+    return path.read_bytes()

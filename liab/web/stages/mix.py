@@ -80,7 +80,6 @@ class MixStage:
                         .props('data-liab-narrow').mark('mix-custom')
                     self.ceiling = ui.number('True-peak ceiling (dBTP, empty = automatic)', min=-3, max=-0.1,
                                              step=0.1).mark('mix-ceiling')
-                self.target.on_value_change(self._target_changed)
                 self.amount = slider('Mastering amount (wet/dry)', 0, 1, 0.05, 1.0, marker='mix-amount')
                 with ui.row(align_items='center').classes('w-full'):
                     self.reference = ui.select({'': 'No reference track'}, value='', label='Match a reference') \
@@ -96,6 +95,8 @@ class MixStage:
                         .props('unelevated no-caps').mark('mix-run')
             self.progress = JobProgress()
             self.result = ui.column().classes('w-full').mark('mix-result')
+        for control in (self.target, self.custom, self.ceiling, self.reference):
+            control.on_value_change(self._target_changed)
         self._target_changed()
         self._apply_preset() if self.preset.value != 'manual' else self._preset_line()
         self.show(data)
@@ -294,6 +295,11 @@ class MixStage:
         self.custom.set_visibility(custom)
         target = float(self.custom.value or -14) if custom else dsp.TARGETS[self.target.value]
         ceiling = dsp.ceiling_for(target, self.ceiling.value)
+        if self.reference.value:
+            self.target_line.set_text("The master will match the reference track's loudness, tonal balance and "
+                                      'stereo width, with true peaks under the ceiling and sample peaks at or under '
+                                      '-0.3 dBFS.')
+            return
         self.target_line.set_text(f'The master will measure {target:g} LUFS (within 0.5 LU) with true peaks at or '
                                   f'under {ceiling:g} dBTP and sample peaks at or under -0.3 dBFS.')
 
@@ -304,8 +310,10 @@ class MixStage:
         if self.reference.value:
             root = media.project_dir(self.workspace.project.id)
             reference = str(root / mixing.find_reference(data, self.reference.value).path)
+        # With a reference the master matches its loudness too (within the target range), as well as its tone
+        # and width; the target chosen above stands when there is none.
         return {'target_lufs': target, 'ceiling_dbtp': ceiling, 'amount': float(self.amount.value),
-                'reference': reference, 'match_loudness': False}
+                'reference': reference, 'match_loudness': reference is not None}
 
 
 def _describe(values: dict[str, float]) -> str:
