@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(None, validation_alias='OPENAI_API_KEY')
     openai_base_url: str | None = Field(None, validation_alias='OPENAI_BASE_URL')
     openai_model: str = 'gpt-4o-mini'
+    openai_image_model: str = 'gpt-image-1'
     openai_timeout_s: float = Field(45, gt=0)  # per attempt; a slow local model server may need more
     openai_retries: int = Field(2, ge=0, le=5)  # on timeouts, 429 and 5xx, with backoff
     beatoven_api_key: SecretStr | None = Field(None, validation_alias='BEATOVEN_API_KEY')

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from liab.config import get_settings
 from liab.errors import ProviderUnavailable
+from liab.writers import copy as local_copy
 from liab.writers import lyrics as local_lyrics
 
 T = TypeVar('T')
@@ -165,3 +166,53 @@ _LYRICS_SCHEMA = {'type': 'object', 'additionalProperties': False, 'required': [
 _REFINE_SCHEMA = {'type': 'object', 'additionalProperties': False, 'required': ['understood', 'message', 'lyrics'],
                   'properties': {'understood': {'type': 'boolean'}, 'message': {'type': 'string'},
                                  'lyrics': _LYRICS_SCHEMA}}
+
+
+def write_release_copy(details: dict, lyrics_text: str = '', analysis: dict | None = None,
+                       seed: int | None = None) -> Written[local_copy.ReleaseCopy]:
+    """A release description, a press pitch and a tagline for one single, from its details (title, artist, genre,
+    mood, release_date, credits), lyrics and analysis (bpm, key, lufs)."""
+    def outside(service: OpenAIService) -> local_copy.ReleaseCopy:
+        answer = complete_json(service, name='release_copy', schema=_COPY_SCHEMA, system=_PUBLICIST,
+                               prompt=_copy_prompt(details, lyrics_text, analysis or {}))
+        texts = [answer.get(key) for key in ('description', 'pitch', 'tagline')]
+        if not all(isinstance(text, str) and local_copy.plain_text(text) for text in texts):
+            raise ProviderUnavailable('The text service answered in an unexpected shape.')
+        description, pitch, tagline = texts
+        return local_copy.ReleaseCopy(local_copy.plain_text(description, 1500), local_copy.plain_text(pitch, 2000),
+                                      local_copy.plain_text(tagline, local_copy.MAX_TAGLINE - 1))
+
+    return _either(outside, lambda: local_copy.write_release_copy(details=details, lyrics_text=lyrics_text,
+                                                                  analysis=analysis, seed=seed))
+
+
+def _copy_prompt(details: dict, lyrics_text: str, analysis: dict) -> str:
+    plain_text = local_copy.plain_text
+    producers = [plain_text(c.get('name'), 100) for c in details.get('credits') or ()
+                 if isinstance(c, dict) and c.get('role') == 'producer']
+    facts = {'Title': plain_text(details.get('title')), 'Artist': plain_text(details.get('artist'), 100),
+             'Genre': plain_text(details.get('genre'), 50), 'Mood': plain_text(details.get('mood'), 50),
+             'Release date': plain_text(details.get('release_date'), 20), 'Producers': ', '.join(producers),
+             'Tempo': f'{analysis["bpm"]:.0f} BPM' if isinstance(analysis.get('bpm'), int | float) else '',
+             'Key': plain_text(analysis.get('key'), 20),
+             'Loudness': f'{analysis["lufs"]:.1f} LUFS' if isinstance(analysis.get('lufs'), int | float) else ''}
+    listed = '\n'.join(f'{name}: {value}' for name, value in facts.items() if value)
+    return (f'Write release copy for this single.\n{listed}\n\nLyrics:\n{_clip_lines(lyrics_text) or "none given"}\n\n'
+            'description: 2 to 4 sentences, 60 to 120 words. pitch: one paragraph for playlist editors and music '
+            'blogs, 80 to 150 words: what it is, how it sounds (tempo, key, mood, genre), one line quoted exactly '
+            'from the chorus if lyrics are given, the release date, and who it is for. tagline: under 80 '
+            'characters. Plain text without markdown. Use only the facts above: no streaming numbers, chart '
+            'positions, press quotes, awards, earlier releases, influences or people that are not listed.')
+
+
+def _clip_lines(text: str, limit: int = MAX_THEME) -> str:
+    """Lyrics for a prompt: line breaks kept, at most `limit` characters."""
+    lines = [' '.join(line.split()) for line in (text or '').splitlines()]
+    return '\n'.join(lines).strip()[:limit]
+
+
+_PUBLICIST = ('You write release copy for independent musicians: clear, specific, warm, never hyped. You state only '
+              'facts you are given. Answer only with JSON in the requested shape.')
+_COPY_SCHEMA = {'type': 'object', 'additionalProperties': False, 'required': ['description', 'pitch', 'tagline'],
+                'properties': {'description': {'type': 'string'}, 'pitch': {'type': 'string'},
+                               'tagline': {'type': 'string'}}}

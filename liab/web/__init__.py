@@ -26,6 +26,7 @@ from liab.web.api import lyrics as lyrics_api
 from liab.web.api import mix as mix_api
 from liab.web.api import projects as projects_api
 from liab.web.api import recordings as recordings_api
+from liab.web.api import release as release_api
 from liab.web.middleware import RequestGuard, body_limits
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
@@ -63,6 +64,7 @@ def setup() -> RunConfig:
     lyrics_api.register()
     recordings_api.register()
     mix_api.register()
+    release_api.register()
     home.create()
     auth_pages.create()
     billing_pages.create()

@@ -2,10 +2,15 @@
 
 `mode`: 'ok' answers `content` (a dict, sent as the JSON message content), 'malformed' answers content that is not
 JSON, 'slow' waits `delay_s` before answering, 'error' answers HTTP 500.
+
+It also answers image generations (`POST /v1/images/generations`) with `image` (PNG bytes; a small generated picture
+when empty) as `b64_json`, in the same modes: 'malformed' sends base64 of something that is not a picture.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import threading
 import time
@@ -23,6 +28,7 @@ class FakeOpenAI:
     content: dict[str, Any] = field(default_factory=dict)
     delay_s: float = 3.0
     requests: list[dict[str, Any]] = field(default_factory=list)  # {'path', 'authorization', 'body'}
+    image: bytes = b''  # what image generations answer (PNG or anything else); a generated PNG when empty
 
     def __post_init__(self) -> None:
         self._server = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
@@ -39,6 +45,8 @@ class FakeOpenAI:
         self._server.server_close()
 
     def answer(self, path: str) -> tuple[int, bytes]:
+        if path == '/v1/images/generations':
+            return self.answer_image()
         if path != '/v1/chat/completions':
             return 404, b'{"error": {"message": "not found"}}'
         if self.mode == 'error':
@@ -51,6 +59,27 @@ class FakeOpenAI:
                              'message': {'role': 'assistant', 'content': content}}],
                 'usage': {'prompt_tokens': 1, 'completion_tokens': 1, 'total_tokens': 2}}
         return 200, json.dumps(body).encode()
+
+    def answer_image(self) -> tuple[int, bytes]:
+        if self.mode == 'error':
+            return 500, b'{"error": {"message": "internal error", "type": "server_error"}}'
+        if self.mode == 'slow':
+            time.sleep(self.delay_s)
+        picture = b'This is not a picture at all.' if self.mode == 'malformed' else (self.image or _default_png())
+        body = {'created': int(time.time()), 'data': [{'b64_json': base64.b64encode(picture).decode('ascii')}]}
+        return 200, json.dumps(body).encode()
+
+
+def _default_png() -> bytes:
+    """A 256 px square, a steel-blue gradient (red 0 to 127, green 160, blue 200), easy to tell apart."""
+    from PIL import Image
+
+    picture = Image.linear_gradient('L').convert('RGB')
+    picture = Image.merge('RGB', (picture.getchannel(0).point(lambda v: v // 2), Image.new('L', (256, 256), 160),
+                                  Image.new('L', (256, 256), 200)))
+    buffer = io.BytesIO()
+    picture.save(buffer, 'PNG')
+    return buffer.getvalue()
 
 
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:

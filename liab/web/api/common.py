@@ -83,6 +83,14 @@ async def read_body(request: Request, model: type[M]) -> M:
         raise BadInput(validation_message(exc)) from None
 
 
+async def run_job(project_id: str, label: str, fn: Callable[..., Any], /, *args: Any) -> Any:
+    """Run `fn` as the project's one heavy job in a worker process (JobBusy, a BadInput, if one is running)."""
+    from liab import jobs, media
+
+    job = jobs.runner.start(project_id, label, media.project_dir(project_id, create=True))
+    return await jobs.runner.run(job, fn, *args)
+
+
 def validation_message(exc: ValidationError) -> str:
     first = exc.errors(include_url=False, include_context=False, include_input=False)[0]
     field = '.'.join(str(part) for part in first['loc'])

@@ -14,13 +14,13 @@ from nicegui import app, run
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 
-from liab import jobs, media
+from liab import media
 from liab.audio import dsp
 from liab.config import get_settings
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
 from liab.services import library, mixing, projects
-from liab.web.api.common import api, current_user, ok, read_body, validation_message
+from liab.web.api.common import api, current_user, ok, read_body, run_job, validation_message
 from liab.web.bridge import in_session
 
 
@@ -75,12 +75,13 @@ async def run_mix(request: Request) -> JSONResponse:
     root = media.project_dir(project.id, create=True)
     folder = root / mixing.FOLDER
     folder.mkdir(exist_ok=True)
-    made = await _job(project, 'Mixing the vocal over the beat', mixing.vocal_mix_job, str(root / beat),
+    made = await run_job(project.id, 'Mixing the vocal over the beat', mixing.vocal_mix_job, str(root / beat),
                       str(root / take['path']), str(folder), asdict(vocal))
     stored = await in_session(mixing.store_vocal_mix, write=True, project_id=project.id, made=made, beat=beat,
                               take_id=take['id'])
     source = mixing.find_source(stored.data, 'vocal_mix')
-    mastered = await _job(project, 'Mastering', mixing.master_job, str(root / source.path), str(folder), None, master)
+    mastered = await run_job(project.id, 'Mastering', mixing.master_job, str(root / source.path), str(folder),
+                             None, master)
     meta = mixing.spec_metadata(chain=None, preset=None, ai_mix=False, ai_master=True, master=master)
     await in_session(mixing.store_master, write=True, project_id=project.id, made=mastered, source=source, meta=meta)
     return ok(data={'mix_url': media.url(project.id, mixing.VOCAL_MIX), 'master_url': media.url(project.id,
@@ -113,12 +114,12 @@ async def process_mix(request: Request) -> JSONResponse:
         source = sources[0]
     root = media.project_dir(project.id)
     if form.ai_mix:
-        suggested = await _job(project, 'Listening to the mix', mixing.suggest_job, str(root / source.path),
+        suggested = await run_job(project.id, 'Listening to the mix', mixing.suggest_job, str(root / source.path),
                                strength)
         chain = suggested['chain']
     folder = root / mixing.FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    made = await _job(project, 'Mixing and mastering', mixing.master_job, str(root / source.path), str(folder),
+    made = await run_job(project.id, 'Mixing and mastering', mixing.master_job, str(root / source.path), str(folder),
                       chain, master)
     meta = mixing.spec_metadata(chain=chain, preset=form.preset, ai_mix=form.ai_mix, ai_master=form.ai_master,
                                 master=master)
@@ -170,9 +171,3 @@ async def _project(user: User, session_id: str | None) -> ProjectPublic:
     if session_id:
         return await in_session(projects.get_owned_project, project_id=session_id, user_id=user.id)
     return await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
-
-
-async def _job(project: ProjectPublic, label: str, fn: Any, *args: Any) -> Any:
-    job = jobs.runner.start(project.id, label, media.project_dir(project.id, create=True))
-    return await jobs.runner.run(job, fn, *args)
-

@@ -155,8 +155,8 @@ class LyricsStage:
     async def save_edit(self, lyrics_text: str) -> None:
         stored = await self.workspace.change('edit_lyrics', lyrics.save_text, lyrics_text=lyrics_text)
         if stored:
+            ui.notify('Saved as a new version.', type='positive')  # NOTE: before the redraw deletes the button
             self._shown(stored)
-            ui.notify('Saved as a new version.', type='positive')
 
     async def _analyse_upload(self, event: events.UploadEventArguments) -> None:
         project = await self.workspace.ensure_project()

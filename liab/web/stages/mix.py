@@ -124,9 +124,10 @@ class MixStage:
         stored = await self.workspace.change('vocal_mix', mixing.store_vocal_mix, made=made, beat=beat,
                                              take_id=take['id'])
         if stored:
+            # NOTE: before the redraw, which deletes the button this handler runs under
+            ui.notify('The beat + vocal mix is ready. Master it in step 3.', type='positive')
             self._shown(stored)
             self.source.set_value('vocal_mix')
-            ui.notify('The beat + vocal mix is ready. Master it in step 3.', type='positive')
 
     async def master(self) -> None:
         data = self.workspace.data

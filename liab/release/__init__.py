@@ -1,0 +1,1 @@
+"""The release pack: details, documents, masters, pre-flight and the ZIP."""
