@@ -13,7 +13,6 @@ import struct
 import tempfile
 import uuid
 import warnings
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +21,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from liab import media
 from liab.art._finals import COVER_PX
+from liab.audio.ingest import copy_capped
 from liab.errors import BadInput
 
 MAX_PIXELS = 40_000_000  # about 6300x6300: room for big print masters, and at most ~160 MB decoded
@@ -35,7 +35,6 @@ NOT_AN_IMAGE = 'That file is not a picture we can use: upload a JPEG or PNG.'
 DAMAGED = 'That picture is damaged or cut short.'
 _MAGIC = {b'\xff\xd8\xff': 'JPEG', b'\x89PNG\r\n\x1a\n': 'PNG'}
 _MODES = {'1', 'L', 'LA', 'P', 'PA', 'RGB', 'RGBA'}
-_CHUNK = 1024 * 1024
 _SRGB = ImageCms.createProfile('sRGB')
 
 
@@ -54,7 +53,7 @@ def take_own_cover(source: BinaryIO | Path, *, dest_dir: Path, max_bytes: int) -
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, 'wb') as out:
-            _copy_capped(source, out, max_bytes)
+            copy_capped(source, out, max_bytes)
         with open(tmp, 'rb') as handle:
             image, notes = read_image(handle)
         image, more = _squared(image)
@@ -154,18 +153,3 @@ def _mode_message(mode: str) -> str:
     if mode == 'CMYK':
         return 'That picture uses CMYK (print) colours. Export it as RGB (sRGB) and upload it again.'
     return f'That picture uses colours we cannot take ({mode}). Export it as an 8-bit RGB JPEG or PNG.'
-
-
-def _copy_capped(source: Path | BinaryIO, out: BinaryIO, max_bytes: int) -> int:
-    opened = open(source, 'rb') if isinstance(source, str | os.PathLike) else nullcontext(source)
-    total = 0
-    with opened as reader:
-        # Never ask for more than one byte past the limit, so an endless stream is cut off at once.
-        while chunk := reader.read(min(_CHUNK, max_bytes + 1 - total)):
-            total += len(chunk)
-            if total > max_bytes:
-                raise BadInput(f'That file is larger than {max_bytes / (1024 * 1024):.0f} MB.')
-            out.write(chunk)
-    if total == 0:
-        raise BadInput('That file is empty.')
-    return total

@@ -74,7 +74,7 @@ def ingest_audio(source: Path | BinaryIO, *, original_name: str, dest_dir: Path,
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, 'wb') as out:
-            size = _copy_capped(source, out, max_bytes)
+            size = copy_capped(source, out, max_bytes)
             out.flush()
             os.fsync(out.fileno())
         audio_format, info, duration_s, peak_db = _checked(tmp, allowed, timeout_s)
@@ -130,7 +130,8 @@ def _display_name(name: str) -> str:
     return f'{text[:MAX_DISPLAY_NAME - len(suffix) - 1].rstrip()}…{suffix}'
 
 
-def _copy_capped(source: Path | BinaryIO, out: BinaryIO, max_bytes: int) -> int:
+def copy_capped(source: Path | BinaryIO, out: BinaryIO, max_bytes: int) -> int:
+    """Copy an upload to `out`, refusing it (BadInput) beyond `max_bytes` or when empty; shared by every intake."""
     opened = open(source, 'rb') if isinstance(source, str | os.PathLike) else nullcontext(source)
     total = 0
     with opened as reader:

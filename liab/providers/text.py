@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from liab.config import get_settings
 from liab.errors import ProviderUnavailable
+from liab.writers import content as local_content
 from liab.writers import copy as local_copy
 from liab.writers import lyrics as local_lyrics
 
@@ -216,3 +217,95 @@ _PUBLICIST = ('You write release copy for independent musicians: clear, specific
 _COPY_SCHEMA = {'type': 'object', 'additionalProperties': False, 'required': ['description', 'pitch', 'tagline'],
                 'properties': {'description': {'type': 'string'}, 'pitch': {'type': 'string'},
                                'tagline': {'type': 'string'}}}
+
+
+def write_video_ideas(song: dict, count: int = 1, seed: int | None = None) -> Written[list[local_content.VideoIdea]]:
+    """`count` different short-video ideas (idea, hook, script, visual) for a song ('title', 'artist', 'lyrics',
+    'mood', 'genre', 'bpm')."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= local_content.MAX_IDEAS:
+        raise ValueError(f'Ask for 1 to {local_content.MAX_IDEAS} ideas, not {count!r}.')
+
+    def outside(service: OpenAIService) -> list[local_content.VideoIdea]:
+        schema = {'type': 'object', 'additionalProperties': False, 'required': ['ideas'],
+                  'properties': {'ideas': {'type': 'array', 'items': _IDEA_SCHEMA}}}
+        answer = complete_json(service, name='video_ideas', schema=schema, system=_CONTENT_WRITER,
+                               prompt=(f'{_song_prompt(song)}\n\nWrite {count} different ideas for a short vertical '
+                                       'video (15 to 30 seconds) for this song. '
+                                       f'{_IDEA_RULES}'))
+        ideas = _ideas(answer.get('ideas'))
+        if len(ideas) < count:
+            raise ProviderUnavailable('The text service answered with too few ideas.')
+        return ideas[:count]
+
+    return _either(outside, lambda: local_content.write_video_ideas(song, count=count, seed=seed))
+
+
+def write_text_pack(song: dict, seed: int | None = None) -> Written[local_content.TextPack]:
+    """Three captions, 5 to 10 hashtags, three hooks, a one-sentence posting strategy and three more ideas."""
+    def outside(service: OpenAIService) -> local_content.TextPack:
+        answer = complete_json(service, name='text_pack', schema=_TEXT_PACK_SCHEMA, system=_CONTENT_WRITER,
+                               prompt=(f'{_song_prompt(song)}\n\nWrite the text for posting short videos of this '
+                                       'song. captions: 3 different captions, each 60 to 220 characters. hashtags: 5 '
+                                       'to 10 hashtags, each one word starting with #. hooks: 3 different hooks '
+                                       'for the first second of a video, each 21 to 90 characters. '
+                                       'posting_strategy: one sentence. ideas: 3 video ideas. '
+                                       f'{_IDEA_RULES}'))
+        plain_text = local_copy.plain_text
+        captions = [plain_text(c, 2200) for c in answer.get('captions') or () if isinstance(c, str)]
+        hooks = [plain_text(h, 150) for h in answer.get('hooks') or () if isinstance(h, str)]
+        raw_tags = answer.get('hashtags')
+        tags = local_content.normalise_hashtags(raw_tags if isinstance(raw_tags, list) else (), 10)
+        strategy = plain_text(answer.get('posting_strategy') if isinstance(answer.get('posting_strategy'), str)
+                              else '', 500)
+        ideas = _ideas(answer.get('ideas'))
+        captions, hooks = list(dict.fromkeys(c for c in captions if c)), list(dict.fromkeys(h for h in hooks if h))
+        if len(captions) < 3 or len(hooks) < 3 or len(tags) < 5 or not strategy or len(ideas) < 3:
+            raise ProviderUnavailable('The text service answered in an unexpected shape.')
+        return local_content.TextPack((captions[0], captions[1], captions[2]), tags, (hooks[0], hooks[1], hooks[2]),
+                                      strategy, (ideas[0], ideas[1], ideas[2]))
+
+    return _either(outside, lambda: local_content.write_text_pack(song, seed=seed))
+
+
+def _ideas(items: Any) -> list[local_content.VideoIdea]:
+    """Ideas from an answer; an item without all four texts makes the whole answer a failure."""
+    if not isinstance(items, list):
+        raise ProviderUnavailable('The text service answered in an unexpected shape.')
+    ideas = []
+    for item in items:
+        texts = [item.get(key) if isinstance(item, dict) else None for key in ('idea', 'hook', 'script', 'visual')]
+        if not all(isinstance(t, str) and local_copy.plain_text(t) for t in texts):
+            raise ProviderUnavailable('The text service answered in an unexpected shape.')
+        idea, hook, script, visual = (local_copy.plain_text(t, 1500) for t in texts)
+        ideas.append(local_content.VideoIdea(idea, hook, script, visual))
+    return ideas
+
+
+def _song_prompt(song: dict) -> str:
+    plain_text = local_copy.plain_text
+    bpm = song.get('bpm')
+    facts = {'Title': plain_text(song.get('title'), 120), 'Artist': plain_text(song.get('artist'), 100),
+             'Genre': plain_text(song.get('genre'), 50), 'Mood': plain_text(song.get('mood'), 50),
+             'Tempo': f'{bpm:.0f} BPM' if isinstance(bpm, int | float) and not isinstance(bpm, bool) else ''}
+    listed = '\n'.join(f'{name}: {value}' for name, value in facts.items() if value)
+    words = _clip_lines(str(song.get('lyrics') or ''), 4000) or _clip(str(song.get('transcript') or ''), 2000)
+    return f'The song:\n{listed or "no details given"}\n\nLyrics:\n{words or "none given"}'
+
+
+_CONTENT_WRITER = ('You plan short-form social video (TikTok, YouTube Shorts, Instagram Reels) for independent '
+                   'musicians: concrete, filmable on a phone, specific to the song. You state only facts you are '
+                   'given: no streaming numbers, release dates or links that are not listed. Answer only with JSON '
+                   'in the requested shape.')
+_IDEA_RULES = ('Each idea has idea (one sentence), hook (the words on screen or said in the first second), script '
+               '(timed beats such as "0-3 s: ...") and visual (light, place, camera). Quote a line of the lyrics '
+               'exactly where it helps. Plain text without markdown or emoji.')
+_IDEA_SCHEMA = {'type': 'object', 'additionalProperties': False, 'required': ['idea', 'hook', 'script', 'visual'],
+                'properties': {'idea': {'type': 'string'}, 'hook': {'type': 'string'}, 'script': {'type': 'string'},
+                               'visual': {'type': 'string'}}}
+_TEXT_PACK_SCHEMA = {
+    'type': 'object', 'additionalProperties': False,
+    'required': ['captions', 'hashtags', 'hooks', 'posting_strategy', 'ideas'],
+    'properties': {'captions': {'type': 'array', 'items': {'type': 'string'}},
+                   'hashtags': {'type': 'array', 'items': {'type': 'string'}},
+                   'hooks': {'type': 'array', 'items': {'type': 'string'}},
+                   'posting_strategy': {'type': 'string'}, 'ideas': {'type': 'array', 'items': _IDEA_SCHEMA}}}

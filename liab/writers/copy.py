@@ -16,11 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from numbers import Integral
 from typing import Any
 
 from . import _theme, _words
 from ._parse import kind_of, parse_lyrics
+from .lyrics import seeded_random
 
 MAX_TAGLINE = 79  # characters: taglines stay under 80
 DESCRIPTION_WORDS, PITCH_WORDS = (60, 120), (80, 150)
@@ -187,7 +187,7 @@ def write_release_copy(*, details: dict, lyrics_text: str = '', analysis: dict |
     """Copy for one release from its details ('title', 'artist', 'genre', 'mood', 'release_date', 'credits'), its
     lyrics and its analysis ('bpm', 'key', 'lufs')."""
     facts = _facts(details or {}, lyrics_text or '', analysis or {})
-    rng = _rng(seed)
+    rng = seeded_random(seed)
     mood = MOODS.get(facts['mood_name'], _ANY_MOOD)
     writer = _Writer(rng, mood, facts)
     lyric = 'themes' in facts  # without lyrics, a sentence on the feel takes the lyric's place
@@ -369,11 +369,3 @@ def _number(value: Any, low: float, high: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value) if low <= value <= high else None
-
-
-def _rng(seed: int | None) -> random.Random:
-    if seed is None:
-        seed = random.SystemRandom().randrange(2**63)
-    elif isinstance(seed, bool) or not isinstance(seed, Integral):
-        raise ValueError(f'The seed must be a whole number, not {seed!r}.')
-    return random.Random(int(seed))

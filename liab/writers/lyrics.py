@@ -32,7 +32,7 @@ __all__ = ['GENRES', 'MOODS', 'Lyrics', 'Refined', 'Section', 'parse_lyrics', 'r
 def write_lyrics(*, genre: str, mood: str, theme: str = '', bpm: float | None = None,
                  seed: int | None = None) -> Lyrics:
     """New lyrics in the genre's usual sections. The same seed gives the same lyrics; no seed, fresh ones."""
-    return write_song(genre=_genre(genre), mood=_mood(mood), theme=theme or '', bpm=_bpm(bpm), rng=_rng(seed))
+    return write_song(genre=_genre(genre), mood=_mood(mood), theme=theme or '', bpm=_bpm(bpm), rng=seeded_random(seed))
 
 
 def refine_lyrics(lyrics: Lyrics, instruction: str, *, genre: str | None = None, mood: str | None = None,
@@ -42,7 +42,7 @@ def refine_lyrics(lyrics: Lyrics, instruction: str, *, genre: str | None = None,
     if not isinstance(lyrics, Lyrics):
         raise ValueError('refine_lyrics needs Lyrics (see Lyrics.from_json and parse_lyrics).')
     return refine(lyrics, instruction or '', genre=_genre(genre) if genre else None,
-                  mood=_mood(mood) if mood else None, theme=theme or '', bpm=_bpm(bpm), rng=_rng(seed))
+                  mood=_mood(mood) if mood else None, theme=theme or '', bpm=_bpm(bpm), rng=seeded_random(seed))
 
 
 def rhymes(a: str, b: str) -> bool:
@@ -88,7 +88,8 @@ def _bpm(bpm: float | None) -> float | None:
     return float(bpm)
 
 
-def _rng(seed: int | None) -> random.Random:
+def seeded_random(seed: int | None) -> random.Random:
+    """The local writers' randomness: fixed by `seed`, or fresh from the system when there is none."""
     if seed is None:
         seed = random.SystemRandom().randrange(2**63)
     elif isinstance(seed, bool) or not isinstance(seed, Integral):

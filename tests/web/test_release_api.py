@@ -69,3 +69,39 @@ async def test_release_routes_need_the_owner_and_name_what_is_missing(user: User
     outside = await user.http_client.post('/api/release/select-cover', headers=headers, json={
         'session_id': project_id, 'cover_url': f'/media/{project_id}/lyrics.txt'})
     assert outside.status_code == 400
+
+
+async def test_cover_select_copy_and_download_all_build_the_pack(user: User) -> None:
+    import zipfile
+
+    from liab import media
+    from tests.web.test_release_stage import _give_the_project_a_master_and_lyrics
+
+    headers = await _auth(user)
+    project_id = await _project(user, headers)
+    _give_the_project_a_master_and_lyrics(project_id)
+    saved = await user.http_client.post('/api/release/metadata', headers=headers, json={
+        'session_id': project_id, 'track_title': 'Harbour Lights', 'artist_name': 'Ama Lune', 'genre': 'afrobeats',
+        'release_date': '2027-01-08', 'credits': [{'name': 'Ama Lune', 'role': 'main', 'share': 100}]})
+    assert saved.status_code == 200, saved.text
+    covers = await user.http_client.post('/api/release/cover', headers=headers, timeout=120, json={
+        'session_id': project_id, 'track_title': 'Harbour Lights', 'artist_name': 'Ama Lune', 'genre': 'afrobeats',
+        'mood': 'happy', 'seed': 4})
+    images = covers.json()['data']['images']
+    assert len(images) == 3 and len(set(images)) == 3
+    chosen = await user.http_client.post('/api/release/select-cover', headers=headers, timeout=120,
+                                         json={'session_id': project_id, 'cover_url': images[2]})
+    assert chosen.json()['data']['final_cover'].endswith('final_cover_3000.jpg')
+    copy = await user.http_client.post('/api/release/copy', headers=headers, json={
+        'session_id': project_id, 'track_title': 'Harbour Lights', 'artist_name': 'Ama Lune', 'genre': 'afrobeats',
+        'mood': 'happy', 'seed': 2})
+    tagline = await user.http_client.get(copy.json()['data']['tagline_url'], headers=headers)
+    assert tagline.status_code == 200 and tagline.text.strip()
+    built = await user.http_client.post('/api/release/download-all', headers=headers, timeout=180,
+                                        json={'session_id': project_id})
+    assert built.status_code == 200, built.text
+    with zipfile.ZipFile(media.project_dir(project_id) / 'release' / 'release_pack.zip') as pack:
+        assert len(pack.namelist()) == 12 and 'copy/tagline.txt' in pack.namelist()
+    again = await user.http_client.post('/api/release/download-all', headers=headers, timeout=180,
+                                        json={'session_id': project_id})
+    assert again.status_code == 200  # rebuilding the same project's pack the same day is free
