@@ -3,13 +3,13 @@ version history with undo and redo. It shows; the stage does every change throug
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from nicegui import ui
 
+from liab.web.components.clipboard import copy_text
 from liab.writers.lyrics import Lyrics
 
 KIND_LABELS = {'write': 'Written', 'from_beat': 'Written to the beat', 'free': 'Written from a theme',
@@ -47,7 +47,7 @@ class LyricsSheet(ui.column):
                 forward = ui.button(icon='redo', on_click=lambda: self._on_move(1)).props('flat round') \
                     .tooltip('Redo: the version after').mark('lyrics-redo')
                 forward.set_enabled(current < len(versions) - 1)
-                ui.button('Copy all', icon='content_copy', on_click=lambda: _copy(lyrics.text(), 'The lyrics')) \
+                ui.button('Copy all', icon='content_copy', on_click=lambda: copy_text(lyrics.text(), 'The lyrics')) \
                     .props('flat no-caps').mark('lyrics-copy-all')
                 ui.button('Edit', icon='edit', on_click=lambda: self._edit(versions, current)) \
                     .props('outline no-caps').mark('lyrics-edit')
@@ -110,38 +110,11 @@ def _section_card(index: int, name: str, lines: tuple[str, ...]) -> None:
         with ui.row(align_items='center', wrap=False).classes('w-full'):
             ui.label(name).classes('liab-lyrics-card__name')
             ui.space()
-            ui.button(icon='content_copy', on_click=lambda: _copy('\n'.join(lines), name)) \
+            ui.button(icon='content_copy', on_click=lambda: copy_text('\n'.join(lines), name)) \
                 .props('flat round dense').tooltip(f'Copy {name}').mark('lyrics-copy')
         with ui.column().classes('gap-0'):
             for line in lines:
                 ui.label(line).classes('liab-lyrics-line')
-
-
-async def _copy(text: str, what: str) -> None:
-    """Copy with the Clipboard API, or the older selection way on plain-HTTP self-hosted addresses, and say which."""
-    try:
-        copied = await ui.run_javascript(_COPY_JS % json.dumps(text), timeout=3)
-    except TimeoutError:
-        copied = False
-    if copied:
-        ui.notify(f'{what} copied to the clipboard.', type='positive', timeout=1500)
-    else:
-        ui.notify('This browser would not let us copy. Select the text and press Ctrl+C instead.', type='warning')
-
-
-_COPY_JS = """
-const text = %s;
-if (navigator.clipboard && window.isSecureContext) {
-  try { await navigator.clipboard.writeText(text); return true; } catch (error) {}
-}
-const area = Object.assign(document.createElement('textarea'), {value: text, readOnly: true});
-area.style.position = 'fixed'; area.style.opacity = '0';
-document.body.appendChild(area); area.select();
-let done = false;
-try { done = document.execCommand('copy'); } catch (error) {}
-area.remove();
-return done;
-"""
 
 
 def _when(entry: dict[str, Any]) -> str:

@@ -1,24 +1,230 @@
-"""The Content stage. Its own issue builds it; until then it says plainly what it will do."""
+"""The Content stage (spec 2.6): video ideas, the viral score, the text pack and a post schedule with a calendar."""
 
 from __future__ import annotations
 
-from liab.web.stages import StageContext
-from liab.web.stages._plan import planned
+from datetime import timedelta
+from typing import Any
 
-SUMMARY = (
-    'Plan the posts that carry the song: video ideas, captions, hashtags and hooks drawn from your '
-    'lyrics, a viral score with what to improve, and a posting schedule.'
-)
+from nicegui import run, ui
+
+from liab import media
+from liab.content import schedule, score
+from liab.models import utcnow
+from liab.providers import text
+from liab.services import content
+from liab.web.components.busy import while_busy
+from liab.web.components.clipboard import copy_text
+from liab.web.stages import StageContext
+from liab.web.voice_control import say
+
+STATUS_LABELS = {'scheduled': 'Scheduled', 'due': 'Due now: post it', 'posted': 'Posted', 'cancelled': 'Cancelled'}
 
 
 def create(ctx: StageContext) -> None:
-    planned(
-        ctx,
-        SUMMARY,
-        [
-            'Get several video ideas, each with a hook, a script and a visual.',
-            'Score a caption, hashtags and hook and see which points were earned.',
-            'Make vertical visualizer videos and schedule posts around the release date.',
-        ],
-        needs='Best after a release.',
-    )
+    ContentStage(ctx)
+
+
+class ContentStage:
+    def __init__(self, ctx: StageContext) -> None:
+        self.workspace = ctx.workspace
+        self.tz = 'UTC'
+        with ui.column().classes('liab-stage-body w-full'):
+            with ui.card().classes('liab-panel w-full').mark('content-ideas-panel'):
+                ui.label('Video ideas').classes('liab-panel__title')
+                ui.label('Ideas built from your own title, lyrics and mood.').classes('liab-note')
+                self.ideas_button = ui.button('Give me 3 ideas', icon='lightbulb', on_click=self.ideas) \
+                    .props('unelevated no-caps').mark('content-ideas-run')
+                self.ideas_box = ui.column().classes('w-full').mark('content-ideas')
+            with ui.card().classes('liab-panel w-full').mark('content-score-panel'):
+                ui.label('Viral score').classes('liab-panel__title')
+                self.caption = ui.textarea('Caption').props('autogrow maxlength=2200').classes('w-full') \
+                    .mark('content-caption')
+                with ui.row().classes('w-full liab-fields'):
+                    self.hashtags = ui.input('Hashtags', placeholder='#newmusic #afrobeats').mark('content-hashtags')
+                    self.hook = ui.input('Hook (the first words of the video)').mark('content-hook')
+                self.transcript = ui.textarea('Transcript (optional)').props('autogrow maxlength=20000') \
+                    .classes('w-full').mark('content-transcript')
+                ui.button('Score it', icon='insights', on_click=self.analyze).props('outline no-caps') \
+                    .mark('content-analyze')
+                self.score_box = ui.column().classes('w-full').mark('content-score')
+            with ui.card().classes('liab-panel w-full').mark('content-pack-panel'):
+                ui.label('Text pack').classes('liab-panel__title')
+                self.pack_button = ui.button('Write the text pack', icon='article', on_click=self.text_pack) \
+                    .props('unelevated no-caps').mark('content-pack-run')
+                self.pack_box = ui.column().classes('w-full').mark('content-pack')
+            with ui.card().classes('liab-panel w-full').mark('content-schedule-panel'):
+                ui.label('Post schedule').classes('liab-panel__title')
+                ui.label('Kept here, with an alarm in your calendar at each time. Nothing is posted for you: mark a '
+                         'post as posted when it is up.').classes('liab-note')
+                soon = utcnow() + timedelta(days=1)
+                with ui.row().classes('w-full liab-fields'):
+                    self.platform = ui.select(schedule.PLATFORMS, label='Platform', value='tiktok') \
+                        .mark('content-platform')
+                    self.day = ui.input('Date', value=soon.strftime('%Y-%m-%d')).props('type=date') \
+                        .mark('content-date')
+                    self.time = ui.input('Time', value='18:00').props('type=time').mark('content-time')
+                    self.tz_label = ui.label('Time zone: UTC').classes('liab-note').mark('content-tz')
+                self.post_caption = ui.textarea('Post caption').props('autogrow maxlength=2200').classes('w-full') \
+                    .mark('content-post-caption')
+                with ui.row(align_items='center'):
+                    ui.button('Schedule', icon='event', on_click=self.add_post).props('unelevated no-caps') \
+                        .mark('content-schedule')
+                    ui.button('Download calendar (.ics)', icon='download', on_click=self.calendar) \
+                        .props('flat no-caps').mark('content-ics')
+                self.posts_box = ui.column().classes('w-full').mark('content-posts')
+        ui.timer(0.1, self._read_time_zone, once=True)
+        self.show(ctx.data)
+
+    # actions ---------------------------------------------------------------------------------------------
+
+    async def ideas(self) -> None:
+        say('Vee', 'Generating video idea...')
+        song = self._song()
+        written = await while_busy(self.ideas_button, lambda: text.write_video_ideas(song, 3))
+        if written is None:
+            return
+        stored = await self.workspace.change('content_ideas', content.store_ideas,
+                                             ideas=[idea.to_json() for idea in written.value],
+                                             source=written.provider)
+        self._done(stored, written.notice)
+
+    async def analyze(self) -> None:
+        song = self._song()
+        result = score.viral_score(transcript=self.transcript.value or '', title=song['title'],
+                                   lyrics=song['lyrics'], mood=song['mood'], genre=song['genre'],
+                                   caption=self.caption.value or '', hashtags=self.hashtags.value or '',
+                                   hook=self.hook.value or '')
+        stored = await self.workspace.change('content_analyze', content.store_analysis, analysis=result.to_json())
+        self._done(stored, None)
+
+    async def text_pack(self) -> None:
+        song = self._song()
+        written = await while_busy(self.pack_button, lambda: text.write_text_pack(song))
+        if written is None:
+            return
+        stored = await self.workspace.change('content_text_pack', content.store_text_pack,
+                                             pack=written.value.to_json(), source=written.provider)
+        self._done(stored, written.notice)
+
+    async def add_post(self) -> None:
+        stored = await self.workspace.change('content_post', content.add_post, tz=self.tz, values={
+            'platform': self.platform.value, 'date': self.day.value, 'time': self.time.value,
+            'caption': self.post_caption.value or '', 'title': self._song()['title']})
+        if stored:
+            ui.notify('Scheduled. Download the calendar to get an alarm at that time.', type='positive')
+            self._done(stored, None)
+
+    async def mark(self, post_id: str, status: str) -> None:
+        stored = await self.workspace.change('content_post_status', content.set_post_status, post_id=post_id,
+                                             status=status)
+        self._done(stored, None)
+
+    async def calendar(self) -> None:
+        project = self.workspace.project
+        if project is None or not content.posts(self.workspace.data):
+            ui.notify('Schedule a post first.', type='warning')
+            return
+        name = f'{self._song()["title"] or project.name} posts'
+        path = media.project_dir(project.id, create=True) / 'content' / 'schedule.ics'
+        await run.io_bound(media.write_text, path, content.calendar(self.workspace.data, name=name))
+        ui.navigate.to(f'{media.url(project.id, "content/schedule.ics")}?download=1')
+
+    # display ---------------------------------------------------------------------------------------------
+
+    def show(self, data: dict[str, Any]) -> None:
+        state = data.get('content') or {}
+        self.ideas_box.clear()
+        with self.ideas_box:
+            for index, idea in enumerate((state.get('ideas') or [])[:6]):
+                _idea_card(idea, index)
+        self.score_box.clear()
+        if state.get('analysis'):
+            with self.score_box:
+                _score(state['analysis'])
+        self.pack_box.clear()
+        if state.get('text_pack'):
+            with self.pack_box:
+                _pack(state['text_pack'])
+        self.posts_box.clear()
+        with self.posts_box:
+            for post in content.posts(data):
+                with ui.row(align_items='center', wrap=False).classes('liab-history-row w-full') \
+                        .mark(f'content-post-{post.status}'):
+                    when = schedule.local_time(post, self.tz)
+                    with ui.column().classes('gap-0'):
+                        ui.label(f'{schedule.PLATFORMS[post.platform]} · {when:%a %d %b %Y, %H:%M}') \
+                            .classes('liab-history__title')
+                        ui.label(post.caption[:120] or post.title).classes('liab-note')
+                    ui.space()
+                    ui.label(STATUS_LABELS.get(post.status, post.status)).classes('liab-chip')
+                    if post.status in {'scheduled', 'due'}:
+                        ui.button('Mark posted', on_click=lambda p=post.id: self.mark(p, 'posted')) \
+                            .props('flat no-caps dense').mark('content-mark-posted')
+                        ui.button('Cancel', on_click=lambda p=post.id: self.mark(p, 'cancelled')) \
+                            .props('flat no-caps dense').mark('content-cancel')
+
+    def _done(self, stored: Any, notice: str | None) -> None:
+        if notice:
+            ui.notify(notice, type='warning')
+        if stored:
+            self.workspace.show_project(stored)
+            self.show(stored.data)
+
+    def _song(self) -> dict[str, Any]:
+        project = self.workspace.project if self.workspace else None
+        return content.song_of(self.workspace.data if self.workspace else {}, project.id if project else None)
+
+    async def _read_time_zone(self) -> None:
+        try:
+            zone = await ui.run_javascript('Intl.DateTimeFormat().resolvedOptions().timeZone', timeout=3)
+        except TimeoutError:
+            zone = None
+        if isinstance(zone, str) and 0 < len(zone) < 64:
+            self.tz = zone
+            self.tz_label.set_text(f'Time zone: {zone}')
+
+
+def _idea_card(idea: dict[str, str], index: int) -> None:
+    with ui.card().classes('liab-lyrics-card w-full').props('flat bordered').mark(f'content-idea-{index}'):
+        with ui.row(align_items='center', wrap=False).classes('w-full'):
+            ui.label(idea['idea']).classes('liab-history__title')
+            ui.space()
+            whole = f'{idea["idea"]}\nHook: {idea["hook"]}\nScript: {idea["script"]}\nVisual: {idea["visual"]}'
+            ui.button(icon='content_copy', on_click=lambda: copy_text(whole, 'The idea')) \
+                .props('flat round dense').tooltip('Copy this idea')
+        for label in ('hook', 'script', 'visual'):
+            ui.label(f'{label.capitalize()}: {idea[label]}').classes('liab-lyrics-line')
+
+
+def _score(analysis: dict[str, Any]) -> None:
+    ui.label(f'{analysis["score"]} / {analysis.get("max_score", 80)}').classes('liab-fact__value') \
+        .mark('content-score-value')
+    ui.label(analysis['summary']).classes('liab-note')
+    for term in analysis['terms']:
+        with ui.row(align_items='center', wrap=False).classes('liab-check w-full'):
+            ui.icon('check_circle' if term['earned'] else 'radio_button_unchecked') \
+                .classes('liab-check__icon ' + ('liab-check--pass' if term['earned'] else 'liab-check--warn'))
+            ui.label(f'{"+" if term["earned"] else "0 of "}{term["points"]} · {term["why"]}')
+    for tip in analysis.get('improvements') or []:
+        ui.label(f'• {tip}').classes('liab-note')
+    if analysis.get('suggested_hook'):
+        ui.label(f'Suggested hook: {analysis["suggested_hook"]}').classes('liab-lyrics-line')
+
+
+def _pack(pack: dict[str, Any]) -> None:
+    for title, items in (('Captions', pack['captions']), ('Hooks', pack['hooks'])):
+        ui.label(title).classes('liab-lyrics-card__name')
+        for item in items:
+            with ui.row(align_items='center', wrap=False).classes('w-full'):
+                ui.label(item).classes('liab-lyrics-line')
+                ui.space()
+                ui.button(icon='content_copy', on_click=lambda i=item, t=title: copy_text(i, t[:-1])) \
+                    .props('flat round dense')
+    tags = ' '.join(pack['hashtags'])
+    with ui.row(align_items='center', wrap=False).classes('w-full'):
+        ui.label(tags).classes('liab-lyrics-line').mark('content-hashtag-line')
+        ui.space()
+        ui.button(icon='content_copy', on_click=lambda: copy_text(tags, 'The hashtags')).props('flat round dense')
+    ui.label(f'Posting strategy: {pack["posting_strategy"]}').classes('liab-note')
+    for index, idea in enumerate(pack['ideas']):
+        _idea_card(idea, 100 + index)

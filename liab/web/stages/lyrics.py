@@ -17,6 +17,7 @@ from liab.errors import LiabError
 from liab.providers import text
 from liab.services import beats, lyrics
 from liab.services.projects import AssetSource
+from liab.web.components.busy import while_busy
 from liab.web.components.job_progress import JobProgress
 from liab.web.components.lyrics_sheet import LyricsSheet
 from liab.web.stages import StageContext
@@ -188,15 +189,8 @@ class LyricsStage:
     # helpers ---------------------------------------------------------------------------------------------
 
     async def _busy(self, call: Any) -> Any:
-        self.button.props('loading')
         self.notice.set_visibility(False)
-        try:
-            return await run.io_bound(call)
-        except LiabError as exc:
-            ui.notify(exc.message, type='negative')
-            return None
-        finally:
-            self.button.props(remove='loading')
+        return await while_busy(self.button, call)
 
     async def _store(self, written: text.Written[Lyrics], *, kind: str, note: str, details: dict[str, Any],
                      message: str | None = None) -> None:
