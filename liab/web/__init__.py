@@ -21,6 +21,7 @@ from liab.web import auth_pages, billing_pages, home
 from liab.web.api import auth as auth_api
 from liab.web.api import beats as beats_api
 from liab.web.api import billing as billing_api
+from liab.web.api import content as content_api
 from liab.web.api import health, media, peaks
 from liab.web.api import lyrics as lyrics_api
 from liab.web.api import mix as mix_api
@@ -65,6 +66,7 @@ def setup() -> RunConfig:
     recordings_api.register()
     mix_api.register()
     release_api.register()
+    content_api.register()
     home.create()
     auth_pages.create()
     billing_pages.create()
