@@ -34,6 +34,7 @@ async def _beat_and_take(user: User, tmp_path: Path) -> None:
     upload = user.find(marker='upload-files').elements.pop()
     await upload.handle_uploads([SmallFileUpload('verse.wav', 'audio/wav', vocal_line(tmp_path).read_bytes())])
     await until(lambda: bool((_data().get('assets') or {}).get('vocal')))
+    await user.should_see('Upload complete', marker='voice-caption', retries=100)
 
 
 async def test_the_empty_mix_stage_says_what_is_missing(user: User) -> None:

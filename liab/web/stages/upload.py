@@ -33,7 +33,7 @@ class UploadStage:
         self.workspace = ctx.workspace
         self._one_at_a_time = asyncio.Lock()  # several files picked at once are checked in turn, not all at once
         cap = get_settings().max_upload_bytes
-        with ui.column().classes('liab-stage-body w-full'):
+        with ui.column().classes('liab-stage-body w-full') as self.root:
             with ui.card().classes('liab-panel w-full').mark('upload-add'):
                 ui.label('Upload takes').classes('liab-panel__title')
                 ui.label(f'WAV, MP3, AIFF, FLAC or M4A, up to {cap // (1024 * 1024)} MB each. Upload your vocals '
@@ -155,6 +155,8 @@ class UploadStage:
 
     def _stored(self, project: Any, take: dict[str, Any]) -> None:
         self.workspace.show_project(project)
+        if self.root.is_deleted:
+            return  # the artist closed the stage while the take was stored: it is saved, there is nothing to draw
         self.show(project.data)
         lead = recordings.lead_id(project.data) == take['id']
         ui.notify(f'“{take["name"]}” is in your takes' + (' as the lead vocal.' if lead else '.'), type='positive')
