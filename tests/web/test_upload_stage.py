@@ -57,6 +57,7 @@ async def test_uploaded_takes_are_listed_with_their_facts_and_the_first_is_the_l
     first = _takes()[0]
     await user.should_see(marker=f'take-{first["id"]}')
     await user.should_see('Upload complete', marker='voice-caption')
+    await user.should_see(marker=f'take-{first["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{first["id"]}'):
         assert user.find(marker='take-name').elements.pop().value == 'Verse <i>one<i> & "two"'  # text, not markup
         await user.should_see('Lead vocal', marker='take-lead')
@@ -72,6 +73,7 @@ async def test_uploaded_takes_are_listed_with_their_facts_and_the_first_is_the_l
     await _upload(user, 'Harmony.flac', takes['mono.flac'])
     await until(lambda: len(_takes()) == 2)
     second = _takes()[1]
+    await user.should_see(marker=f'take-{second["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{second["id"]}'):
         await user.should_see('Mono', marker='take-fact-channels')
         await user.should_see('0:01.5', marker='take-fact-length')
@@ -89,14 +91,17 @@ async def test_the_artist_chooses_the_lead_renames_and_removes_takes(user: User,
     await until(lambda: len(_takes()) == 2)
     first, second = _takes()
 
+    await user.should_see(marker=f'take-{second["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{second["id"]}'):
         user.find(marker='take-choose-lead').click()
     await until(lambda: only_project().data['vocals'] == {'lead': second['id']})
     await user.should_see('“Two” is your lead vocal now.')
+    await user.should_see(marker=f'take-{second["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{second["id"]}'):
         await user.should_see('Lead vocal', marker='take-lead')
     assert only_project().data['assets']['vocal']['path'] == second['path']
 
+    await user.should_see(marker=f'take-{first["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{first["id"]}'):
         user.find(marker='take-name').clear().type('  Verse   take\t3 ').trigger('blur')
     await until(lambda: _takes()[0]['name'] == 'Verse take 3')
@@ -104,6 +109,7 @@ async def test_the_artist_chooses_the_lead_renames_and_removes_takes(user: User,
 
     file = media.project_dir(only_project().id) / second['path']
     assert file.is_file()
+    await user.should_see(marker=f'take-{second["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{second["id"]}'):
         user.find(marker='take-remove').click()
     await user.should_see('Remove this take?')
@@ -111,6 +117,7 @@ async def test_the_artist_chooses_the_lead_renames_and_removes_takes(user: User,
     await until(lambda: len(_takes()) == 1)
     assert not file.exists()
     assert only_project().data['vocals'] == {'lead': first['id']}
+    await user.should_see(marker=f'take-{first["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{first["id"]}'):
         await user.should_see('Lead vocal', marker='take-lead')
 
@@ -145,6 +152,7 @@ async def test_a_recording_kept_in_the_browser_is_stored_with_its_ticket_and_sho
     user.find(marker='recorder').trigger('stored', {'take': take})  # the page tells the stage it is stored
     await user.should_see(marker=f'take-{take["id"]}')
     await user.should_see('Upload complete', marker='voice-caption')
+    await user.should_see(marker=f'take-{take["id"]}', retries=100)  # the card is drawn after the take is stored
     with user.scope(marker=f'take-{take["id"]}'):
         await user.should_see('21.4 ms', marker='take-fact-latency')
         assert user.find(marker='take-player').elements.pop().props['title'] == 'Recorded in the browser'
