@@ -18,7 +18,7 @@ from typing import Any
 from . import _content_words as W
 from . import _theme, _words
 from ._parse import kind_of, parse_lyrics
-from .copy import MOODS, plain_text
+from .copy import MOODS, genre_name, indefinite_article, plain_text
 from .lyrics import seeded_random
 
 MAX_IDEAS = 10
@@ -219,14 +219,14 @@ class _Writer:
         value = self.words.get(key) or self.facts[key]
         if name[:1].isupper() and key not in ('t', 'a', 'g'):
             value = value[:1].upper() + value[1:]
-        return f'{_article(value)} {value}' if article else value
+        return f'{indefinite_article(value)} {value}' if article else value
 
 
 def _facts(song: dict) -> dict[str, Any]:
     """The song as plain text slots: 't', 'a', 'g', 'bpm', 'mood', 'mood_word', 'themes' ('|'-joined) and lines."""
     title = plain_text(song.get('title'), 100)
     artist = plain_text(song.get('artist'), 80)
-    genre = _genre(plain_text(song.get('genre'), 40))
+    genre = genre_name(plain_text(song.get('genre'), 40))
     mood = plain_text(song.get('mood'), 30).lower()
     facts: dict[str, Any] = {'t': f'\u201c{title}\u201d' if title else 'this song', 'a': artist or 'the artist',
                              'g': genre or 'indie', 'title_plain': title, 'a_plain': artist, 'mood': mood}
@@ -243,17 +243,3 @@ def _facts(song: dict) -> dict[str, Any]:
              for w in _theme.theme_words('\n'.join(facts['lines'][:12]), 6) if w.kind in ('noun', 'proper', 'gerund')]
     facts['themes'] = '|'.join(plain_text(w, 24) for w in dict.fromkeys(words) if w)
     return facts
-
-
-def _genre(name: str) -> str:
-    """'Hip Hop' -> 'hip hop', 'rnb' -> 'R&B'; words in capitals ('UK', 'EDM') stay as typed."""
-    if name.lower() in ('r&b', 'rnb', 'r and b', 'r & b'):
-        return 'R&B'
-    return ' '.join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split())
-
-
-def _article(word: str) -> str:
-    first = word[:1]
-    acronym = len(word) > 1 and word[:2].isupper()
-    vowel = first.lower() in 'aeiou' and not word.lower().startswith(('uni', 'use', 'usu', 'ut', 'eu'))
-    return 'an' if (acronym and first in 'AEFHILMNORSX') or (not acronym and vowel) else 'a'

@@ -285,14 +285,14 @@ class _Writer:
         value = self.words.get(key) or self.facts[key]
         if name[:1].isupper() and key not in ('t', 'a', 'g', 'k'):
             value = value[:1].upper() + value[1:]
-        return f'{_article(value)} {value}' if article else value
+        return f'{indefinite_article(value)} {value}' if article else value
 
 
 def _facts(details: dict, lyrics_text: str, analysis: dict) -> dict[str, str]:
     title = plain_text(details.get('title'), 120)
     facts = {'t': f'\u201c{title}\u201d' if title else _STAND_INS[0],
              'a': plain_text(details.get('artist'), 100) or _STAND_INS[1],
-             'g': _genre(plain_text(details.get('genre'), 40))}
+             'g': genre_name(plain_text(details.get('genre'), 40))}
     facts = {key: value for key, value in facts.items() if value}
     mood = plain_text(details.get('mood'), 30).lower()
     facts['mood_name'] = mood
@@ -342,14 +342,14 @@ def _lyric_facts(text: str) -> dict[str, str]:
     return facts
 
 
-def _genre(name: str) -> str:
+def genre_name(name: str) -> str:
     """'Hip Hop' -> 'hip hop', 'rnb' -> 'R&B'; words in capitals ('UK', 'EDM') stay as typed."""
     if name.lower() in ('r&b', 'rnb', 'r and b', 'r & b'):
         return 'R&B'
     return ' '.join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split())
 
 
-def _article(word: str) -> str:
+def indefinite_article(word: str) -> str:
     first = word[:1]
     acronym = len(word) > 1 and word[:2].isupper()
     vowel = first.lower() in 'aeiou' and not word.lower().startswith(('uni', 'use', 'usu', 'ut', 'eu'))
