@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     stripe_base_url: str | None = None
     getlate_api_key: SecretStr | None = Field(None, validation_alias='GETLATE_API_KEY')
     getlate_base_url: str | None = None
+    voice_cache_mb: int = Field(50, ge=1, le=10_000)  # the shared voice-clip folder; oldest clips go first
+    gtts_timeout_s: float = Field(3.0, gt=0, le=60)  # per request to Google's voices: offline servers fall back fast
+    gtts_retry_after_s: float = Field(300, ge=0)  # after gTTS fails, lines use the offline voice for this long
+    getlate_timeout_s: float = Field(20, gt=0)  # per request to GetLate; media uploads get longer
 
     @field_validator('data_dir')
     @classmethod

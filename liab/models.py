@@ -37,6 +37,8 @@ class User(UserBase, table=True):
     last_release_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     token_version: int = 0
     created_at: datetime = _timestamp()
+    # Per-user choices that follow the account between browsers, e.g. {'voice': {'enabled': ..., 'volume': ...}}.
+    preferences: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class UserPublic(UserBase):

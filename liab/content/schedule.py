@@ -2,7 +2,8 @@
 
 A post's time is typed in the user's own time zone and kept in UTC. Its status never claims more than we know:
 'scheduled' before its time, 'due' once the time has passed, 'posted' only when the user says so, or 'cancelled'.
-Publishing through GetLate is a separate service; nothing here pretends a post went out.
+A post scheduled through GetLate (liab.providers.social) keeps GetLate's own word instead: scheduled, 'published' or
+'failed' as GetLate reports it; nothing here pretends a post went out.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from liab.errors import BadInput
 from liab.writers.content import normalise_hashtags
 
 PLATFORMS = {'tiktok': 'TikTok', 'youtube_shorts': 'YouTube Shorts', 'instagram_reels': 'Instagram Reels'}
-STATUSES = ('scheduled', 'due', 'posted', 'cancelled')
+STATUSES = ('scheduled', 'due', 'posted', 'cancelled', 'published', 'failed')
 MAX_CAPTION = 2200  # characters: TikTok's and Instagram's caption limit
 MAX_HASHTAGS = 30  # Instagram's limit
 EVENT_MINUTES = 15
@@ -32,25 +33,30 @@ class Post:
     caption: str
     hashtags: tuple[str, ...]
     media: str | None  # a project file (video or image), by its id or path
-    status: str  # 'scheduled' | 'due' | 'posted' | 'cancelled'
+    status: str  # one of STATUSES
     title: str = ''  # what the post is, for lists and the calendar; the caption's start when empty
+    provider: str = 'local'  # 'local' (kept here, the artist posts it) or 'getlate' (GetLate publishes it)
+    external_id: str | None = None  # GetLate's post id
+    account: str = ''  # the GetLate account it goes out from
+    plan_step: str = ''  # the release-plan step it was accepted from, if any
 
     def to_json(self) -> dict:
         return {'id': self.id, 'platform': self.platform, 'when': self.when.isoformat().replace('+00:00', 'Z'),
                 'caption': self.caption, 'hashtags': list(self.hashtags), 'media': self.media,
-                'status': self.status, 'title': self.title}
+                'status': self.status, 'title': self.title, 'provider': self.provider, 'account': self.account,
+                'plan_step': self.plan_step}
 
 
 def parse_post(values: dict, *, tz: str, now: datetime) -> Post:
     """A new post from form values: 'platform', 'date' ('YYYY-MM-DD') and 'time' ('HH:MM') in the time zone `tz`,
     'caption', 'hashtags' (a list or a '#a #b' string), 'media' and 'title' (optional). BadInput names the field."""
-    zone = _zone(tz)
+    local_zone = zone(tz)
     platform = str(values.get('platform') or '').strip().lower().replace(' ', '_').replace('-', '_')
     if platform not in PLATFORMS:
         raise BadInput(f'Choose a platform: {", ".join(PLATFORMS.values())}.', feature='platform')
     local = _local_time(values.get('date'), values.get('time'))
-    when = local.replace(tzinfo=zone)
-    if when.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
+    when = local.replace(tzinfo=local_zone)
+    if when.astimezone(UTC).astimezone(local_zone).replace(tzinfo=None) != local:
         raise BadInput(f'{local:%H:%M} does not exist on {local:%d %B %Y} in {tz}: the clocks go forward then. '
                        'Choose another time.', feature='time')
     when = when.astimezone(UTC)
@@ -65,12 +71,15 @@ def parse_post(values: dict, *, tz: str, now: datetime) -> Post:
         raise BadInput(f'Use at most {MAX_HASHTAGS} hashtags.', feature='hashtags')
     media = str(values.get('media') or '').strip() or None
     title = ' '.join(clean_caption(values.get('title')).split())[:120]
-    return Post(str(values.get('id') or uuid.uuid4()), platform, when, caption, hashtags, media, 'scheduled', title)
+    plan_step = str(values.get('plan_step') or '')[:40]
+    return Post(str(values.get('id') or uuid.uuid4()), platform, when, caption, hashtags, media, 'scheduled', title,
+                plan_step=plan_step)
 
 
 def status_at(post: Post, now: datetime) -> str:
-    """'posted' or 'cancelled' as the user marked it; otherwise 'due' from its time on, 'scheduled' before."""
-    if post.status in ('posted', 'cancelled'):
+    """'posted' or 'cancelled' as the user marked it; GetLate's word for its posts; otherwise 'due' from its time
+    on, 'scheduled' before."""
+    if post.status != 'scheduled' or post.provider != 'local':
         return post.status
     return 'due' if _aware(now) >= post.when else 'scheduled'
 
@@ -84,7 +93,7 @@ def mark(post: Post, status: str) -> Post:
 
 def local_time(post: Post, tz: str) -> datetime:
     """The post's time in the user's time zone, for display."""
-    return post.when.astimezone(_zone(tz))
+    return post.when.astimezone(zone(tz))
 
 
 def clean_caption(text: object) -> str:
@@ -127,7 +136,8 @@ def _local_time(day: object, clock: object) -> datetime:
     return datetime.combine(parsed_day, parsed_time.replace(second=0, microsecond=0))
 
 
-def _zone(tz: str) -> ZoneInfo:
+def zone(tz: str) -> ZoneInfo:
+    """The time zone named `tz`; BadInput when there is none by that name."""
     try:
         return ZoneInfo(str(tz or '').strip())
     except (ZoneInfoNotFoundError, ValueError):

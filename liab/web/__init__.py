@@ -28,6 +28,7 @@ from liab.web.api import mix as mix_api
 from liab.web.api import projects as projects_api
 from liab.web.api import recordings as recordings_api
 from liab.web.api import release as release_api
+from liab.web.api import voices as voices_api
 from liab.web.middleware import RequestGuard, body_limits
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
@@ -67,6 +68,7 @@ def setup() -> RunConfig:
     mix_api.register()
     release_api.register()
     content_api.register()
+    voices_api.register()
     home.create()
     auth_pages.create()
     billing_pages.create()

@@ -83,6 +83,10 @@ class Workspace:
 
     async def open(self, stage_id: str) -> None:
         stage = workflow.stage(stage_id)
+        if self.project:  # what another tab (or the API) changed since this page loaded
+            fresh = await self.change('reload_project', projects.get_project)
+            if fresh:
+                self.project = fresh
         with logs.action(f'open_stage:{stage_id}', self.project.id if self.project else None):
             self.open_stage = stage
             self.screen.show(stage, project_id=self.project.id if self.project else None, data=self.data,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from liab.web.timeline import toggle_class
-from liab.web.voice_control import VoiceCaption
+from liab.web.voice_control import VoiceCaption, VoiceControl
 from liab.workflow import Stage
 
 PRODUCT = 'Label-in-a-Box'
@@ -20,6 +20,7 @@ def header() -> ui.row:
                 ui.label(PRODUCT).classes('liab-brand__name')
                 ui.label('from an empty page to a finished release').classes('liab-brand__tagline')
         VoiceCaption()
+        VoiceControl()
         account = ui.row(wrap=False, align_items='center').classes('liab-account').mark('account-area')
     return account
 

@@ -22,7 +22,7 @@ def test_migrations_create_the_schema_on_an_empty_database(database: Path) -> No
     raw = sqlite3.connect(database)
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {'user', 'project', 'login_failure', 'stripe_event', 'alembic_version'} <= tables
-    assert raw.execute('SELECT version_num FROM alembic_version').fetchall() == [('0003',)]
+    assert raw.execute('SELECT version_num FROM alembic_version').fetchall() == [('0004',)]
     raw.close()
 
 

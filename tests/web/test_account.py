@@ -26,7 +26,7 @@ async def _sign_up(user: User, email: str = 'nova@example.com') -> None:
     user.find(marker='signup-email').type(email)
     user.find(marker='signup-password').type(PASSWORD)
     user.find(marker='signup-submit').click()
-    await user.should_see(marker='account-avatar')
+    await user.should_see(marker='account-avatar', retries=100)  # sign-up hashes a password: slow on a busy machine
 
 
 async def _log_in(user: User, email: str = 'nova@example.com', password: str = PASSWORD) -> None:
@@ -87,7 +87,7 @@ async def test_a_wrong_password_says_so_inline(user: User, create_user) -> None:
     await _log_in(other, password='not-the-password-1')
     await other.should_see('That e-mail and password do not match an account.', marker='login-error')
     await _log_in(other)
-    await other.should_see(marker='account-avatar')
+    await other.should_see(marker='account-avatar', retries=100)
 
 
 async def test_save_then_a_second_save_on_free_opens_the_upgrade_dialog(user: User) -> None:
@@ -169,7 +169,7 @@ async def test_log_out_everywhere_from_a_second_client_ends_the_first(user: User
     await _sign_up(user)
     second = create_user()
     await _log_in(second)
-    await second.should_see(marker='account-avatar')
+    await second.should_see(marker='account-avatar', retries=100)
     await _menu(second, 'menu-account')
     await second.should_see(marker='account-dialog')
     second.find(marker='logout-everywhere').click()

@@ -27,7 +27,7 @@ async def _log_in(user: User) -> None:
     user.find(marker='login-email').type(EMAIL)
     user.find(marker='login-password').type(PASSWORD)
     user.find(marker='login-submit').click()
-    await user.should_see(marker='account-avatar')
+    await user.should_see(marker='account-avatar', retries=100)
 
 
 async def _until(condition, seconds: float = 5.0) -> None:
@@ -104,7 +104,7 @@ async def test_without_stripe_the_upgrade_dialog_explains_how_the_admin_grants_p
     user.find(marker='signup-email').type(EMAIL)
     user.find(marker='signup-password').type(PASSWORD)
     user.find(marker='signup-submit').click()
-    await user.should_see(marker='account-avatar')
+    await user.should_see(marker='account-avatar', retries=100)
     user.find(marker='account-avatar').click()
     user.find(marker='menu-upgrade').click()
     await user.should_see('python -m liab set-plan', marker='billing-not-set-up')

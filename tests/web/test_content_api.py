@@ -1,8 +1,16 @@
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from nicegui.testing import User
 
 from liab.models import utcnow
+
+if TYPE_CHECKING:
+    from tests.fakes.getlate_server import FakeGetLate
+
+pytest_plugins = ['tests.fakes.getlate_server']
 
 PASSWORD = 'night-drive-42-echo'
 
@@ -51,7 +59,8 @@ async def test_schedule_and_list_posts(user: User) -> None:
         'caption': 'Out now', 'hashtags': ['#newmusic']})
     assert made.status_code == 200, made.text
     assert made.json()['data']['status'] == 'scheduled'
-    assert made.json()['data']['scheduled_time'].endswith('+00:00')
+    assert made.json()['data']['scheduled_time'] == f'{day}T00:15:00Z'  # 09:15 in Tokyo is 00:15 UTC
+    assert made.json()['data']['provider'] == 'local' and made.json()['data']['notice'] is None
     listed = await user.http_client.get('/api/content/get-scheduled', headers=headers,
                                         params={'session_id': project_id})
     assert [p['post_id'] for p in listed.json()['data']] == [made.json()['data']['post_id']]
@@ -62,3 +71,57 @@ async def test_schedule_and_list_posts(user: User) -> None:
     theirs = await user.http_client.get('/api/content/get-scheduled', headers=stranger,
                                         params={'session_id': project_id})
     assert theirs.status_code == 404
+
+
+async def test_spec_shapes_schedule_time_and_save_scheduled(user: User) -> None:
+    headers = await _auth(user)
+    project_id = await _project(user, headers)
+    day = (utcnow() + timedelta(days=3)).date()
+    made = await user.http_client.post('/api/content/schedule', headers=headers, json={
+        'session_id': project_id, 'platform': 'youtube_shorts', 'schedule_time': f'{day}T18:00:00-05:00',
+        'caption': 'Premiere', 'video_url': None})
+    assert made.json()['data']['scheduled_time'] == f'{day}T23:00:00Z', made.text
+    saved = await user.http_client.post('/api/content/save-scheduled', headers=headers, json={
+        'sessionId': project_id, 'platform': 'instagram_reels', 'dateTime': f'{day}', 'time': '07:30',
+        'timezone': 'Europe/Berlin', 'caption': 'Morning drop'})
+    assert saved.status_code == 200, saved.text
+    assert set(saved.json()['data']) >= {'post_id', 'status'} and saved.json()['data']['status'] == 'scheduled'
+    listed = (await user.http_client.get('/api/content/get-scheduled', headers=headers,
+                                         params={'session_id': project_id})).json()['data']
+    assert [p['caption'] for p in listed] == ['Morning drop', 'Premiere']
+    bad = await user.http_client.post('/api/content/save-scheduled', headers=headers, json={
+        'sessionId': project_id, 'platform': 'tiktok', 'dateTime': 'soon'})
+    assert bad.status_code == 400 and 'ISO 8601' in bad.json()['error']
+
+
+async def test_schedule_goes_through_getlate_when_a_key_is_set(fake_getlate: FakeGetLate, user: User) -> None:
+    headers = await _auth(user)
+    project_id = await _project(user, headers)
+    day = (utcnow() + timedelta(days=2)).strftime('%Y-%m-%d')
+    form = {'session_id': project_id, 'platform': 'tiktok', 'date': day, 'time': '12:00', 'caption': 'Hi'}
+    no_media = await user.http_client.post('/api/content/schedule', headers=headers, json=form)
+    data = no_media.json()['data']
+    assert data['provider'] == 'local' and 'needs a video or an image' in data['notice']
+    hostile = await user.http_client.post('/api/content/schedule', headers=headers,
+                                          json={**form, 'video_url': '/media/../../liab.sqlite3'})
+    assert hostile.status_code == 400 and not fake_getlate.posts
+    saved = await user.http_client.post('/api/content/save-scheduled', headers=headers, json=form)
+    assert saved.status_code == 200 and not fake_getlate.seen('POST', '/api/v1/posts')  # saving stays local
+
+
+async def test_release_plan_is_proposed_and_accepted(user: User) -> None:
+    headers = await _auth(user)
+    project_id = await _project(user, headers)
+    release = (utcnow() + timedelta(days=30)).date()
+    proposed = await user.http_client.post('/api/content/release-plan', headers=headers, json={
+        'session_id': project_id, 'release_date': release.isoformat(), 'time_zone': 'UTC'})
+    body = proposed.json()['data']
+    assert body['release_date'] == release.isoformat() and not body['from_details']
+    release_day = next(item for item in body['items'] if item['step'] == 'release-day')
+    assert release_day['date'] == release.isoformat() and release_day['kind'] == 'release'
+    accepted = await user.http_client.post('/api/content/release-plan', headers=headers, json={
+        'session_id': project_id, 'release_date': release.isoformat(), 'items': [release_day]})
+    assert [item['step'] for item in accepted.json()['data']['items'] if item['accepted']] == ['release-day']
+    listed = (await user.http_client.get('/api/content/get-scheduled', headers=headers,
+                                         params={'session_id': project_id})).json()['data']
+    assert [p['title'] for p in listed] == ['Release day: out now']

@@ -32,7 +32,7 @@ async def test_forgot_password_mails_a_link_that_sets_a_new_password_once(smtp_s
     await user.open(link.group(1))
     user.find(marker='reset-password').type(NEW)
     user.find(marker='reset-submit').click()
-    await user.should_see(marker='account-avatar')
+    await user.should_see(marker='account-avatar', retries=100)
     with db.session_scope(write=True) as session:
         assert auth.log_in(session=session, email='nova@example.com', password=NEW).user.email == 'nova@example.com'
 

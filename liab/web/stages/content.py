@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from nicegui import run, ui
 
 from liab import media
-from liab.content import schedule, score
+from liab.content import plan, schedule, score
+from liab.errors import LiabError
 from liab.models import utcnow
-from liab.providers import text
+from liab.providers import social, text
 from liab.services import content
 from liab.web.components.busy import while_busy
 from liab.web.components.clipboard import copy_text
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
 
-STATUS_LABELS = {'scheduled': 'Scheduled', 'due': 'Due now: post it', 'posted': 'Posted', 'cancelled': 'Cancelled'}
+STATUS_LABELS = {'scheduled': 'Scheduled', 'due': 'Due now: post it', 'posted': 'Posted', 'cancelled': 'Cancelled',
+                 'published': 'Published by GetLate', 'failed': 'GetLate could not post it'}
 
 
 def create(ctx: StageContext) -> None:
@@ -29,51 +31,88 @@ class ContentStage:
         self.workspace = ctx.workspace
         self.tz = 'UTC'
         with ui.column().classes('liab-stage-body w-full'):
-            with ui.card().classes('liab-panel w-full').mark('content-ideas-panel'):
-                ui.label('Video ideas').classes('liab-panel__title')
-                ui.label('Ideas built from your own title, lyrics and mood.').classes('liab-note')
-                self.ideas_button = ui.button('Give me 3 ideas', icon='lightbulb', on_click=self.ideas) \
-                    .props('unelevated no-caps').mark('content-ideas-run')
-                self.ideas_box = ui.column().classes('w-full').mark('content-ideas')
-            with ui.card().classes('liab-panel w-full').mark('content-score-panel'):
-                ui.label('Viral score').classes('liab-panel__title')
-                self.caption = ui.textarea('Caption').props('autogrow maxlength=2200').classes('w-full') \
-                    .mark('content-caption')
-                with ui.row().classes('w-full liab-fields'):
-                    self.hashtags = ui.input('Hashtags', placeholder='#newmusic #afrobeats').mark('content-hashtags')
-                    self.hook = ui.input('Hook (the first words of the video)').mark('content-hook')
-                self.transcript = ui.textarea('Transcript (optional)').props('autogrow maxlength=20000') \
-                    .classes('w-full').mark('content-transcript')
-                ui.button('Score it', icon='insights', on_click=self.analyze).props('outline no-caps') \
-                    .mark('content-analyze')
-                self.score_box = ui.column().classes('w-full').mark('content-score')
-            with ui.card().classes('liab-panel w-full').mark('content-pack-panel'):
-                ui.label('Text pack').classes('liab-panel__title')
-                self.pack_button = ui.button('Write the text pack', icon='article', on_click=self.text_pack) \
-                    .props('unelevated no-caps').mark('content-pack-run')
-                self.pack_box = ui.column().classes('w-full').mark('content-pack')
-            with ui.card().classes('liab-panel w-full').mark('content-schedule-panel'):
-                ui.label('Post schedule').classes('liab-panel__title')
-                ui.label('Kept here, with an alarm in your calendar at each time. Nothing is posted for you: mark a '
-                         'post as posted when it is up.').classes('liab-note')
-                soon = utcnow() + timedelta(days=1)
-                with ui.row().classes('w-full liab-fields'):
-                    self.platform = ui.select(schedule.PLATFORMS, label='Platform', value='tiktok') \
-                        .mark('content-platform')
-                    self.day = ui.input('Date', value=soon.strftime('%Y-%m-%d')).props('type=date') \
-                        .mark('content-date')
-                    self.time = ui.input('Time', value='18:00').props('type=time').mark('content-time')
-                    self.tz_label = ui.label('Time zone: UTC').classes('liab-note').mark('content-tz')
-                self.post_caption = ui.textarea('Post caption').props('autogrow maxlength=2200').classes('w-full') \
-                    .mark('content-post-caption')
-                with ui.row(align_items='center'):
-                    ui.button('Schedule', icon='event', on_click=self.add_post).props('unelevated no-caps') \
-                        .mark('content-schedule')
-                    ui.button('Download calendar (.ics)', icon='download', on_click=self.calendar) \
-                        .props('flat no-caps').mark('content-ics')
-                self.posts_box = ui.column().classes('w-full').mark('content-posts')
+            self._ideas_panel()
+            self._score_panel()
+            self._pack_panel()
+            self._schedule_panel()
+            self._plan_panel()
+        self.plan_rows: list[dict[str, Any]] = []
         ui.timer(0.1, self._read_time_zone, once=True)
         self.show(ctx.data)
+        self._plan_intro(ctx.data)
+
+    # panels ----------------------------------------------------------------------------------------------
+
+    def _ideas_panel(self) -> None:
+        with ui.card().classes('liab-panel w-full').mark('content-ideas-panel'):
+            ui.label('Video ideas').classes('liab-panel__title')
+            ui.label('Ideas built from your own title, lyrics and mood.').classes('liab-note')
+            self.ideas_button = ui.button('Give me 3 ideas', icon='lightbulb', on_click=self.ideas) \
+                .props('unelevated no-caps').mark('content-ideas-run')
+            self.ideas_box = ui.column().classes('w-full').mark('content-ideas')
+
+    def _score_panel(self) -> None:
+        with ui.card().classes('liab-panel w-full').mark('content-score-panel'):
+            ui.label('Viral score').classes('liab-panel__title')
+            self.caption = ui.textarea('Caption').props('autogrow maxlength=2200').classes('w-full') \
+                .mark('content-caption')
+            with ui.row().classes('w-full liab-fields'):
+                self.hashtags = ui.input('Hashtags', placeholder='#newmusic #afrobeats').mark('content-hashtags')
+                self.hook = ui.input('Hook (the first words of the video)').mark('content-hook')
+            self.transcript = ui.textarea('Transcript (optional)').props('autogrow maxlength=20000') \
+                .classes('w-full').mark('content-transcript')
+            ui.button('Score it', icon='insights', on_click=self.analyze).props('outline no-caps') \
+                .mark('content-analyze')
+            self.score_box = ui.column().classes('w-full').mark('content-score')
+
+    def _pack_panel(self) -> None:
+        with ui.card().classes('liab-panel w-full').mark('content-pack-panel'):
+            ui.label('Text pack').classes('liab-panel__title')
+            self.pack_button = ui.button('Write the text pack', icon='article', on_click=self.text_pack) \
+                .props('unelevated no-caps').mark('content-pack-run')
+            self.pack_box = ui.column().classes('w-full').mark('content-pack')
+
+    def _schedule_panel(self) -> None:
+        with ui.card().classes('liab-panel w-full').mark('content-schedule-panel'):
+            ui.label('Post schedule').classes('liab-panel__title')
+            if social.getlate_service():
+                ui.label('Posts with a video or image go out through GetLate at their time. Posts without one '
+                         'are kept here, with an alarm in your calendar.').classes('liab-note') \
+                    .mark('content-getlate')
+            else:
+                ui.label('Kept here, with an alarm in your calendar at each time. Nothing is posted for you: '
+                         'mark a post as posted when it is up.').classes('liab-note')
+            soon = utcnow() + timedelta(days=1)
+            with ui.row().classes('w-full liab-fields'):
+                self.platform = ui.select(schedule.PLATFORMS, label='Platform', value='tiktok') \
+                    .mark('content-platform')
+                self.day = ui.input('Date', value=soon.strftime('%Y-%m-%d')).props('type=date') \
+                    .mark('content-date')
+                self.time = ui.input('Time', value='18:00').props('type=time').mark('content-time')
+                self.tz_label = ui.label('Time zone: UTC').classes('liab-note').mark('content-tz')
+            self.post_caption = ui.textarea('Post caption').props('autogrow maxlength=2200').classes('w-full') \
+                .mark('content-post-caption')
+            with ui.row().classes('w-full liab-fields'):
+                self.post_hashtags = ui.input('Hashtags', placeholder='#newmusic').mark('content-post-hashtags')
+                self.post_media = ui.select({'': 'None', **content.media_choices(self.workspace.data)},
+                                            label='Video or image', value='') \
+                    .mark('content-post-media')
+            with ui.row(align_items='center'):
+                self.schedule_button = ui.button('Schedule', icon='event', on_click=self.add_post) \
+                    .props('unelevated no-caps').mark('content-schedule')
+                ui.button('Download calendar (.ics)', icon='download', on_click=self.calendar) \
+                    .props('flat no-caps').mark('content-ics')
+            self.posts_box = ui.column().classes('w-full').mark('content-posts')
+
+    def _plan_panel(self) -> None:
+        with ui.card().classes('liab-panel w-full').mark('content-plan-panel'):
+            ui.label('Release plan').classes('liab-panel__title')
+            self.plan_note = ui.label().classes('liab-note').mark('content-plan-note')
+            with ui.row(align_items='end').classes('w-full liab-fields'):
+                self.plan_date = ui.input('Release date').props('type=date').mark('content-plan-date')
+                self.plan_button = ui.button('Propose a plan', icon='calendar_month', on_click=self.propose) \
+                    .props('outline no-caps').mark('content-plan-run')
+            self.plan_box = ui.column().classes('w-full').mark('content-plan')
 
     # actions ---------------------------------------------------------------------------------------------
 
@@ -107,17 +146,60 @@ class ContentStage:
         self._done(stored, written.notice)
 
     async def add_post(self) -> None:
-        stored = await self.workspace.change('content_post', content.add_post, tz=self.tz, values={
-            'platform': self.platform.value, 'date': self.day.value, 'time': self.time.value,
-            'caption': self.post_caption.value or '', 'title': self._song()['title']})
+        project = self.workspace.project
+        values = {'platform': self.platform.value, 'date': self.day.value, 'time': self.time.value,
+                  'caption': self.post_caption.value or '', 'hashtags': self.post_hashtags.value or '',
+                  'media': self.post_media.value or None, 'title': self._song()['title']}
+        data, project_id, tz = self.workspace.data, project.id if project else '', self.tz
+        prepared = await while_busy(self.schedule_button, lambda: content.prepare_post(
+            project_id=project_id, data=data, values=values, tz=tz))
+        if prepared is None:
+            return
+        stored = await self.workspace.change('content_post', content.store_post, post=prepared.post)
         if stored:
-            ui.notify('Scheduled. Download the calendar to get an alarm at that time.', type='positive')
+            if prepared.notice:
+                ui.notify(prepared.notice, type='warning', multi_line=True)
+            elif prepared.post.provider == 'getlate':
+                ui.notify(f'Scheduled at GetLate for {prepared.post.account}.', type='positive')
+            else:
+                ui.notify('Scheduled. Download the calendar to get an alarm at that time.', type='positive')
+            self.post_caption.value = ''
             self._done(stored, None)
 
     async def mark(self, post_id: str, status: str) -> None:
+        if status == 'cancelled':
+            data = self.workspace.data
+            try:
+                await run.io_bound(content.withdraw_remote, data, post_id)
+            except LiabError as exc:
+                ui.notify(f'{exc.message} The post is still scheduled.', type='negative')
+                return
         stored = await self.workspace.change('content_post_status', content.set_post_status, post_id=post_id,
                                              status=status)
         self._done(stored, None)
+
+    async def propose(self) -> None:
+        project = self.workspace.project
+        try:
+            chosen = date.fromisoformat(self.plan_date.value) if self.plan_date.value else None
+        except ValueError:
+            ui.notify('Give the release date as a date.', type='warning')
+            return
+        data, tz = self.workspace.data, self.tz
+        proposed = await while_busy(self.plan_button, lambda: content.release_plan(
+            data, project.id if project else None, tz=tz, release_date=chosen))
+        if proposed is not None:
+            self._show_plan(proposed)
+
+    async def accept_plan(self) -> None:
+        items = [{'step': row['step'], 'platform': row['platform'].value, 'date': row['date'].value,
+                  'time': row['time'].value, 'caption': row['caption'].value or ''}
+                 for row in self.plan_rows if row['include'].value]
+        stored = await self.workspace.change('content_plan', content.accept_plan, items=items, tz=self.tz)
+        if stored:
+            ui.notify(f'{len(items)} post{"s" if len(items) != 1 else ""} added to the schedule.', type='positive')
+            self._done(stored, None)
+            await self.propose()
 
     async def calendar(self) -> None:
         project = self.workspace.project
@@ -152,16 +234,77 @@ class ContentStage:
                         .mark(f'content-post-{post.status}'):
                     when = schedule.local_time(post, self.tz)
                     with ui.column().classes('gap-0'):
-                        ui.label(f'{schedule.PLATFORMS[post.platform]} · {when:%a %d %b %Y, %H:%M}') \
+                        via = f' · via GetLate ({post.account})' if post.provider == 'getlate' else ''
+                        ui.label(f'{schedule.PLATFORMS[post.platform]} · {when:%a %d %b %Y, %H:%M}{via}') \
                             .classes('liab-history__title')
                         ui.label(post.caption[:120] or post.title).classes('liab-note')
                     ui.space()
                     ui.label(STATUS_LABELS.get(post.status, post.status)).classes('liab-chip')
                     if post.status in {'scheduled', 'due'}:
-                        ui.button('Mark posted', on_click=lambda p=post.id: self.mark(p, 'posted')) \
-                            .props('flat no-caps dense').mark('content-mark-posted')
+                        if post.provider == 'local':
+                            ui.button('Mark posted', on_click=lambda p=post.id: self.mark(p, 'posted')) \
+                                .props('flat no-caps dense').mark('content-mark-posted')
                         ui.button('Cancel', on_click=lambda p=post.id: self.mark(p, 'cancelled')) \
                             .props('flat no-caps dense').mark('content-cancel')
+        choices = {'': 'None', **content.media_choices(data)}
+        self.post_media.set_options(choices, value=self.post_media.value if self.post_media.value in choices else '')
+        self.post_media.set_visibility(len(choices) > 1)
+
+    def _plan_intro(self, data: dict[str, Any]) -> None:
+        saved = (data.get('release') or {}).get('release_date')
+        self.plan_date.value = saved or ''
+        self.plan_note.set_text(
+            'Posts counted back and forward from your release date: teasers, the pre-save push, release day and '
+            'follow-ups. Edit any of them, then add the ones you want to the schedule.'
+            + ('' if saved else ' No release date is saved yet (Release stage): pick one, or the next suitable '
+                                'Friday is used.'))
+        if any(post.provider == 'getlate' and post.status == 'scheduled' for post in content.posts(data)):
+            ui.timer(0.2, self._refresh_remote, once=True)
+
+    def _show_plan(self, proposed: content.ReleasePlan) -> None:
+        self.plan_date.value = proposed.release_date.isoformat()
+        self.plan_rows = []
+        self.plan_box.clear()
+        with self.plan_box:
+            ui.label(f'Release day: {proposed.release_date:%A %d %B %Y}'
+                     + ('' if proposed.from_details else ' (not saved in the Release stage yet)')) \
+                .classes('liab-history__title').mark('content-plan-release')
+            for item in proposed.items:
+                open_item = not (item.passed or item.accepted)
+                with ui.row(align_items='center').classes('liab-history-row w-full liab-fields') \
+                        .mark(f'content-plan-{item.step}'):
+                    include = ui.checkbox(value=open_item).props(f'aria-label="Add {item.label}"')
+                    include.set_enabled(open_item)
+                    with ui.column().classes('gap-0').style('min-width: 190px'):
+                        ui.label(item.label).classes('liab-history__title')
+                        state = 'already in the schedule' if item.accepted else 'time has passed' if item.passed \
+                            else plan.KIND_LABELS[item.kind]
+                        ui.label(state).classes('liab-note')
+                    platform = ui.select(schedule.PLATFORMS, value=item.platform, label='Platform')
+                    day = ui.input('Date', value=item.day.isoformat()).props('type=date')
+                    clock = ui.input('Time', value=item.clock.strftime('%H:%M')).props('type=time')
+                    caption = ui.input('Caption', value=item.caption).props('maxlength=2200').classes('grow') \
+                        .style('flex: 3 1 260px').mark(f'content-plan-caption-{item.step}')
+                    for field in (platform, day, clock, caption):
+                        field.set_enabled(open_item)
+                self.plan_rows.append({'step': item.step, 'include': include, 'platform': platform, 'date': day,
+                                       'time': clock, 'caption': caption})
+            with ui.row(align_items='center'):
+                ui.button('Add the ticked posts to the schedule', icon='playlist_add', on_click=self.accept_plan) \
+                    .props('unelevated no-caps').mark('content-plan-accept')
+                ui.label(f'Times are in {self.tz}.').classes('liab-note')
+
+    async def _refresh_remote(self) -> None:
+        data = self.workspace.data
+        statuses, notice = await run.io_bound(content.remote_statuses, data)
+        if self.posts_box.is_deleted:
+            return
+        if notice:
+            ui.notify(notice, type='warning')
+        if statuses:
+            stored = await self.workspace.change('content_remote', content.store_remote_statuses, statuses=statuses)
+            if not self.posts_box.is_deleted:
+                self._done(stored, None)
 
     def _done(self, stored: Any, notice: str | None) -> None:
         if notice:
