@@ -39,6 +39,7 @@ def main() -> None:
         storage_secret=run.storage_secret,
         uvicorn_logging_level=settings.log_level,
         reconnect_timeout=10,
+        fastapi_docs=True,  # the API's pages at /api/docs and its schema at /openapi.json (liab.web.setup)
     )
 
 

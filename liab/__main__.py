@@ -1,4 +1,5 @@
-"""Admin commands for the operator: `python -m liab reset-password EMAIL`, `python -m liab set-plan EMAIL pro|free`.
+"""Admin commands for the operator: `python -m liab reset-password EMAIL`, `set-plan EMAIL pro|free`,
+`import-legacy PATH [--dry-run]`, `backup PATH` and `restore PATH [--force]`.
 
 Each prepares the data dir and migrates the database first, like the app does at start.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -29,12 +31,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StartupError as exc:
         return _fail(str(exc))
     try:
-        print(args.run(args))
+        result = args.run(args)
     except LiabError as exc:
         return _fail(exc.message)
     finally:
         db.reset_engine()
-    return 0
+    text, code = result if isinstance(result, tuple) else (result, 0)
+    print(text)
+    return code
 
 
 def reset_password(args: argparse.Namespace) -> str:
@@ -48,6 +52,25 @@ def set_plan(args: argparse.Namespace) -> str:
     return f'{user.email} is now on the {user.plan} plan.'
 
 
+def import_legacy(args: argparse.Namespace) -> tuple[str, int]:
+    from liab.services import legacy
+
+    report = legacy.import_legacy(args.path, dry_run=args.dry_run)
+    return '\n'.join(report.lines()), report.exit_code
+
+
+def backup(args: argparse.Namespace) -> str:
+    from liab.services import backup as backups
+
+    return '\n'.join(backups.create_backup(args.path).lines())
+
+
+def restore(args: argparse.Namespace) -> str:
+    from liab.services import backup as backups
+
+    return '\n'.join(backups.restore_backup(args.path, force=args.force).lines())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog='python -m liab', description='Label-in-a-Box admin commands.')
     commands = parser.add_subparsers(dest='command', required=True)
@@ -58,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument('email')
     plan.add_argument('plan', metavar='pro|free')  # checked by the service, so a bad plan is one line, exit 1
     plan.set_defaults(run=set_plan)
+    old = commands.add_parser('import-legacy', help="import an old deployment's users, projects and media")
+    old.add_argument('path', type=Path, help='the old deployment folder, holding data/ and media/')
+    old.add_argument('--dry-run', action='store_true', help='change nothing; print what the import would do')
+    old.set_defaults(run=import_legacy)
+    save = commands.add_parser('backup', help='copy the database and media into a new folder (the app may run)')
+    save.add_argument('path', type=Path, help='a new folder for the backup')
+    save.set_defaults(run=backup)
+    back = commands.add_parser('restore', help='replace the database and media with a backup (stop the app first)')
+    back.add_argument('path', type=Path, help='a folder made by the backup command')
+    back.add_argument('--force', action='store_true', help='restore even though the app seems to be running')
+    back.set_defaults(run=restore)
     return parser
 
 

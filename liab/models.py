@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -91,3 +91,22 @@ class StripeEvent(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=255)
     type: str = Field(max_length=120)
     received_at: datetime = _timestamp()
+
+
+class AnalyticsPoint(SQLModel, table=True):
+    """One day's figures on one platform for a project (the Analytics stage); None where a figure is unknown."""
+
+    __tablename__ = 'analytics_point'
+    __table_args__ = (UniqueConstraint('project_id', 'day', 'platform', name='uq_analytics_point_day'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: str = Field(foreign_key='project.id', ondelete='CASCADE', index=True, max_length=36)
+    day: date
+    platform: str = Field(max_length=32)
+    streams: int | None = Field(default=None, sa_type=BigInteger)
+    saves: int | None = Field(default=None, sa_type=BigInteger)
+    listeners: int | None = Field(default=None, sa_type=BigInteger)
+    followers: int | None = Field(default=None, sa_type=BigInteger)
+    playlist_adds: int | None = Field(default=None, sa_type=BigInteger)
+    source: str = Field(default='manual', max_length=16)  # 'manual', 'csv' or 'spotify_csv'
+    updated_at: datetime = _timestamp()

@@ -19,13 +19,14 @@ from PIL import Image
 
 from liab.art._candidates import candidates_job
 from liab.art._compose import letter as _letter
-from liab.art._compose import render
+from liab.art._compose import paint, render
 from liab.art._finals import COVER_PX, FINAL_NAMES, MAX_COVER_BYTES, VERTICAL, check_cover, finalize_cover
 from liab.art._own import OwnCover, read_image, take_own_cover
 from liab.art._type import missing_glyphs
 
 __all__ = ['COVER_PX', 'FINAL_NAMES', 'MAX_COVER_BYTES', 'VERTICAL', 'CoverText', 'OwnCover', 'candidates_job',
-           'check_cover', 'finalize_cover', 'letter', 'make_cover', 'missing_glyphs', 'read_image', 'take_own_cover']
+           'check_cover', 'finalize_cover', 'letter', 'make_art', 'make_cover', 'missing_glyphs', 'read_image',
+           'take_own_cover']
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ def make_cover(*, title: str, artist: str, genre: str, mood: str, seed: int, siz
     """A square RGB cover. The same arguments always give the same picture; unknown genres and moods still get a
     stable look of their own."""
     return render(title=title, artist=artist, genre=genre, mood=mood, seed=seed, size=size).image
+
+
+def make_art(*, genre: str, mood: str, seed: int, size: int = COVER_PX) -> Image.Image:
+    """The artwork of `make_cover` with the same arguments, without any type (for loops that must carry no text)."""
+    return paint(genre=genre, mood=mood, seed=seed, size=size)[0]
 
 
 def letter(image: Image.Image, *, title: str, artist: str, genre: str, mood: str, seed: int) -> Image.Image:

@@ -41,6 +41,13 @@ class Rendered:
 
 
 def render(*, title: str, artist: str, genre: str, mood: str, seed: int, size: int) -> Rendered:
+    image, palette = paint(genre=genre, mood=mood, seed=seed, size=size)
+    return letter(image, title=title, artist=artist, genre=genre, mood=mood, seed=seed, tint=palette.ground[0],
+                  in_place=True)
+
+
+def paint(*, genre: str, mood: str, seed: int, size: int) -> tuple[Image.Image, Palette]:
+    """The artwork alone, without type (the same picture `render` then letters), and its palette."""
     genre, mood = canonical_genre(genre), canonical_mood(mood)
     rng = _rng(seed, genre, mood, 'art')
     work = max(256, round(size * WORK_FRACTION))
@@ -52,8 +59,7 @@ def render(*, title: str, artist: str, genre: str, mood: str, seed: int, size: i
     image = canvas.image()
     if work != size:
         image = image.resize((size, size), Image.Resampling.LANCZOS)
-    return letter(image, title=title, artist=artist, genre=genre, mood=mood, seed=seed, tint=palette.ground[0],
-                  in_place=True)
+    return image, palette
 
 
 def letter(image: Image.Image, *, title: str, artist: str, genre: str, mood: str, seed: int,

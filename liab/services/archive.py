@@ -25,7 +25,7 @@ from liab import media
 from liab.config import get_settings
 from liab.errors import BadInput
 from liab.models import Project, ProjectPublic, new_id, utcnow
-from liab.services import projects
+from liab.services import analytics, projects
 
 ARCHIVE_FORMAT = 'label-in-a-box-project'
 ARCHIVE_VERSION = 1
@@ -38,6 +38,7 @@ DEFAULT_NAME = 'Imported project'
 
 MANIFEST = 'manifest.json'
 PROJECT_JSON = 'project.json'
+ANALYTICS_JSON = 'analytics.json'  # the Analytics stage's figures; only in archives of projects that have some
 MEDIA = 'media'
 NOT_AN_ARCHIVE = 'That file is not a Label-in-a-Box project archive.'
 DAMAGED = 'That project archive is damaged and cannot be read.'
@@ -55,9 +56,12 @@ def export_project(*, session: Session, project_id: str, user_id: str) -> Path:
     manifest = {'format': ARCHIVE_FORMAT, 'version': ARCHIVE_VERSION, 'exported_at': now.isoformat(),
                 'name': project.name, 'project_id': project.id}
     memory = {'name': project.name, 'saved': project.saved, 'data': project.data}
+    figures = analytics.archive_entries(session=session, project_id=project.id)
     with media.atomic_path(target) as tmp, zipfile.ZipFile(tmp, 'w', allowZip64=True) as archive:
         _write_json(archive, MANIFEST, manifest, now)
         _write_json(archive, PROJECT_JSON, memory, now)
+        if figures:
+            _write_json(archive, ANALYTICS_JSON, figures, now)
         for path, parts in _media_files(media.project_dir(project.id)):
             _write_media(archive, path, '/'.join((MEDIA, *parts)), now)
     return target
@@ -79,13 +83,14 @@ def import_project(*, session: Session, user_id: str, archive: Path,
         with zipped:
             media_entries = _checked_entries(zipped, max_bytes)
             name, data = _read_memory(zipped)
+            figures = _read_json(zipped, ANALYTICS_JSON) if ANALYTICS_JSON in zipped.namelist() else []
             return _create(session=session, user_id=user_id, zipped=zipped, media_entries=media_entries,
-                           name=name, data=data)
+                           name=name, data=data, figures=figures)
 
 
 def _create(*, session: Session, user_id: str, zipped: zipfile.ZipFile,
             media_entries: list[tuple[zipfile.ZipInfo, tuple[str, ...]]], name: str,
-            data: dict[str, Any]) -> ProjectPublic:
+            data: dict[str, Any], figures: Any) -> ProjectPublic:
     project_id = new_id()
     final = media.project_dir(project_id)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +102,8 @@ def _create(*, session: Session, user_id: str, zipped: zipfile.ZipFile,
             _extract(zipped, info, staging.joinpath(*parts))
         row = Project(id=project_id, owner_id=user_id, browser_id=None, name=name, saved=False, data=data)
         session.add(row)
+        session.flush()
+        analytics.restore_entries(session=session, project_id=project_id, entries=figures)
         session.flush()
         staging.rename(final)
     except BaseException:
@@ -157,7 +164,7 @@ def _checked_name(name: str) -> tuple[str, ...]:
     parts = tuple(name.removesuffix('/').split('/'))
     if any(part in {'', '.', '..'} or part.startswith('.') for part in parts):
         raise BadInput(f'The archive holds an unsafe file name ({_shown(name)}); it was not imported.')
-    if name in {MANIFEST, PROJECT_JSON, f'{MEDIA}/'}:
+    if name in {MANIFEST, PROJECT_JSON, ANALYTICS_JSON, f'{MEDIA}/'}:
         return parts
     if parts[0] != MEDIA or len(parts) < 2:
         raise BadInput(f'The archive holds {_shown(name)}, which is not part of a project.')

@@ -176,6 +176,10 @@ def media_choices(data: dict[str, Any]) -> dict[str, str]:
     for video in ((data.get('content') or {}).get('videos') or [])[:20]:
         if video.get('path'):
             choices[video['path']] = f'Video: {video.get("name") or video["path"].rsplit("/", 1)[-1]}'
+    for made in ((data.get('content') or {}).get('renders') or [])[:20]:
+        if made.get('kind') == 'visualizer':
+            start = int(made.get('start_s') or 0)
+            choices[made['path']] = f'Visualizer: {made.get("length_s", 0):g} s from {start // 60}:{start % 60:02d}'
     files = (((data.get('release') or {}).get('cover') or {}).get('files') or {})
     for path in sorted(files.values()):
         if path.endswith('vertical.jpg'):

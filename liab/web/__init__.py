@@ -12,12 +12,13 @@ from pathlib import Path
 from nicegui import app, ui
 from nicegui.storage import Storage
 
-from liab import db, jobs
+from liab import __version__, db, jobs
 from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
 from liab.web import auth_pages, billing_pages, home
+from liab.web.api import analytics as analytics_api
 from liab.web.api import auth as auth_api
 from liab.web.api import beats as beats_api
 from liab.web.api import billing as billing_api
@@ -29,6 +30,7 @@ from liab.web.api import projects as projects_api
 from liab.web.api import recordings as recordings_api
 from liab.web.api import release as release_api
 from liab.web.api import voices as voices_api
+from liab.web.api.common import install_openapi
 from liab.web.middleware import RequestGuard, body_limits
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
@@ -53,6 +55,8 @@ def setup() -> RunConfig:
     db.init_db(settings)
     _sweep_tmp(settings)
 
+    app.docs_url, app.redoc_url, app.openapi_url = '/api/docs', '/api/redoc', '/openapi.json'  # ui.run serves them
+    install_openapi(app, version=__version__)
     app.add_static_files('/static', STATIC_DIR)
     ui.add_head_html(f'<link rel="stylesheet" href="/static/liab.css?v={_asset_version()}">', shared=True)
     app.add_middleware(RequestGuard, limit=body_limits(settings))
@@ -68,6 +72,7 @@ def setup() -> RunConfig:
     mix_api.register()
     release_api.register()
     content_api.register()
+    analytics_api.register()
     voices_api.register()
     home.create()
     auth_pages.create()

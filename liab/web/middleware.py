@@ -22,6 +22,7 @@ UPLOAD_ROUTES: dict[str, str] = {
     '/api/lyrics/from_beat': 'max_upload_bytes',
     '/api/mix/process': 'max_upload_bytes',
     '/api/content/upload-video': 'max_video_bytes',
+    '/api/analytics/import': 'max_upload_bytes',  # the CSV reader keeps its own, smaller cap
 }
 
 

@@ -44,7 +44,10 @@ def say(persona: str, text: str) -> str:
     """Show what `persona` says in this browser tab's caption, and speak it if voice is on; returns the caption."""
     if persona not in PERSONAS:
         raise ValueError(f'unknown persona {persona!r}')
-    client_id = context.client.id
+    try:
+        client_id = context.client.id
+    except RuntimeError:  # called after the element it was called from was removed (a closed stage): no caption
+        return f'{persona}: {text}'
     control = _controls.get(client_id)
     speaker = control.speaker_for(persona) if control is not None else None
     shown = persona if speaker in {None, persona} else f'{persona} (as {speaker})'

@@ -1,25 +1,19 @@
-"""Real-browser fixtures: the app served by `python app.py` in a subprocess, and headless Debian Chromium."""
+"""Real-browser fixtures: headless Debian Chromium (the app in a subprocess is `live_app` in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page, sync_playwright
 
-from tests.conftest import app_env, free_port
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEBIAN_CHROMIUM = '/usr/bin/chromium'
-STARTUP_TIMEOUT_S = 30
 CHROMIUM_ARGS = [
     '--no-sandbox',
     '--disable-gpu',
@@ -50,27 +44,6 @@ def chromium_path() -> str:
             pytest.fail(reason)
         pytest.skip(reason)
     return path
-
-
-@pytest.fixture
-def live_app(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    base_url = f'http://127.0.0.1:{port}'
-    env = app_env(LIAB_DATA_DIR=str(tmp_path / 'data'), LIAB_PORT=str(port), LIAB_HOST='127.0.0.1')
-    log_path = tmp_path / 'app.log'
-    with log_path.open('wb') as log:
-        process = subprocess.Popen([sys.executable, 'app.py'], cwd=REPO_ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_healthy(process, f'{base_url}/api/health', log_path)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
@@ -110,23 +83,3 @@ def _apt_install_chromium() -> None:
     env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
     subprocess.run(['apt-get', 'update', '-qq'], env=env, check=False)
     subprocess.run(['apt-get', 'install', '-y', '-qq', 'chromium', 'fonts-noto-color-emoji'], env=env, check=False)
-
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], health_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f'the app exited with code {process.returncode} before it was healthy:\n{_tail(log_path)}')
-        try:
-            if httpx.get(health_url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f'the app was not healthy at {health_url} within {STARTUP_TIMEOUT_S} s:\n{_tail(log_path)}')
-
-
-def _tail(log_path: Path, lines: int = 40) -> str:
-    text = log_path.read_text(encoding='utf-8', errors='replace') if log_path.exists() else '(no log)'
-    return '\n'.join(text.splitlines()[-lines:])

@@ -15,8 +15,8 @@ import soundfile
 from playwright.sync_api import Page, Response, expect
 
 from liab.audio.peaks import ensure_peaks
-from tests.browser.conftest import REPO_ROOT, _wait_until_healthy
-from tests.conftest import app_env, free_port
+from tests.browser.conftest import REPO_ROOT
+from tests.conftest import _wait_until_healthy, app_env, free_port
 
 if TYPE_CHECKING:
     from tests.browser.conftest import BrowserPage

@@ -5,11 +5,17 @@ JSON, 'slow' waits `delay_s` before answering, 'error' answers HTTP 500.
 
 It also answers image generations (`POST /v1/images/generations`) with `image` (PNG bytes; a small generated picture
 when empty) as `b64_json`, in the same modes: 'malformed' sends base64 of something that is not a picture.
+
+And audio transcriptions (`POST /v1/audio/transcriptions`, multipart) with `{"text": transcript}`, in the same modes:
+'malformed' sends JSON cut off in the middle. Multipart requests are recorded with their fields under 'form' (a file
+field as {'filename', 'size'}).
 """
 
 from __future__ import annotations
 
 import base64
+import email.parser
+import email.policy
 import io
 import json
 import threading
@@ -29,6 +35,7 @@ class FakeOpenAI:
     delay_s: float = 3.0
     requests: list[dict[str, Any]] = field(default_factory=list)  # {'path', 'authorization', 'body'}
     image: bytes = b''  # what image generations answer (PNG or anything else); a generated PNG when empty
+    transcript: str = ''  # what audio transcriptions answer
 
     def __post_init__(self) -> None:
         self._server = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
@@ -47,6 +54,8 @@ class FakeOpenAI:
     def answer(self, path: str) -> tuple[int, bytes]:
         if path == '/v1/images/generations':
             return self.answer_image()
+        if path == '/v1/audio/transcriptions':
+            return self.answer_transcript()
         if path != '/v1/chat/completions':
             return 404, b'{"error": {"message": "not found"}}'
         if self.mode == 'error':
@@ -68,6 +77,29 @@ class FakeOpenAI:
         picture = b'This is not a picture at all.' if self.mode == 'malformed' else (self.image or _default_png())
         body = {'created': int(time.time()), 'data': [{'b64_json': base64.b64encode(picture).decode('ascii')}]}
         return 200, json.dumps(body).encode()
+
+
+    def answer_transcript(self) -> tuple[int, bytes]:
+        if self.mode == 'error':
+            return 500, b'{"error": {"message": "internal error", "type": "server_error"}}'
+        if self.mode == 'slow':
+            time.sleep(self.delay_s)
+        if self.mode == 'malformed':
+            return 200, b'{"text": "Unfinished'
+        return 200, json.dumps({'text': self.transcript}).encode()
+
+
+def _form_fields(content_type: str, raw: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: text values as str, files as {'filename', 'size'}."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f'Content-Type: {content_type}\r\n\r\n'.encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param('name', header='content-disposition')
+        payload = part.get_payload(decode=True) or b''
+        filename = part.get_filename()
+        fields[name] = {'filename': filename, 'size': len(payload)} if filename else payload.decode('utf-8', 'replace')
+    return fields
 
 
 def _default_png() -> bytes:
@@ -93,8 +125,11 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw)
             except ValueError:
                 body = None
-            fake.requests.append({'path': self.path, 'authorization': self.headers.get('Authorization'),
-                                  'body': body})
+            record = {'path': self.path, 'authorization': self.headers.get('Authorization'), 'body': body}
+            content_type = self.headers.get('Content-Type') or ''
+            if content_type.startswith('multipart/form-data'):
+                record['form'] = _form_fields(content_type, raw)
+            fake.requests.append(record)
             status, answer = fake.answer(self.path)
             try:
                 self.send_response(status)

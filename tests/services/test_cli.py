@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from nicegui.testing import User
+from sqlalchemy import inspect
 
 from liab import db, security
 from liab.config import get_secrets, get_settings
@@ -68,7 +69,7 @@ def test_the_cli_migrates_a_fresh_data_dir_first(data_dir: Path) -> None:
     result = run_cli('set-plan', 'nobody@example.com', 'pro')
     assert result.returncode == 1
     assert result.stderr == 'Error: There is no account for nobody@example.com.\n'
-    assert (data_dir / 'liab.sqlite3').is_file()
+    assert 'alembic_version' in inspect(db.get_engine()).get_table_names()
 
 
 def test_a_data_dir_that_cannot_be_made_stops_with_one_line(tmp_path: Path) -> None:

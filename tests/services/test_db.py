@@ -1,9 +1,8 @@
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from liab import db
 from liab.config import get_settings
@@ -11,6 +10,7 @@ from liab.errors import StartupError
 from liab.services import projects
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(database: Path) -> None:
     with db.session_scope() as session:
         assert session.exec(text('PRAGMA journal_mode')).one()[0] == 'wal'
@@ -19,11 +19,10 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(database: Path) -> N
 
 
 def test_migrations_create_the_schema_on_an_empty_database(database: Path) -> None:
-    raw = sqlite3.connect(database)
-    tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {'user', 'project', 'login_failure', 'stripe_event', 'alembic_version'} <= tables
-    assert raw.execute('SELECT version_num FROM alembic_version').fetchall() == [('0004',)]
-    raw.close()
+    tables = set(inspect(db.get_engine()).get_table_names())
+    assert {'user', 'project', 'login_failure', 'stripe_event', 'analytics_point', 'alembic_version'} <= tables
+    with db.session_scope() as session:
+        assert session.exec(text('SELECT version_num FROM alembic_version')).scalars().all() == ['0005']
 
 
 def test_migrations_on_an_existing_database_keep_its_rows(database: Path) -> None:
@@ -38,6 +37,7 @@ def test_migrations_on_an_existing_database_keep_its_rows(database: Path) -> Non
     assert again.data['workflow']['completed_stages'] == ['mix']
 
 
+@pytest.mark.sqlite_only
 def test_corrupt_database_file_stops_start_with_a_clear_message(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / 'liab.sqlite3').write_bytes(b'this is not a database at all' * 100)
@@ -91,6 +91,7 @@ def test_a_project_survives_a_restart_with_a_fresh_engine(database: Path) -> Non
     assert again.data['workflow']['completed_stages'] == ['beat']
 
 
+@pytest.mark.sqlite_only
 def test_check_database_names_the_problem(database: Path) -> None:
     assert db.check_database() == 'ok'
     db.reset_engine()

@@ -32,8 +32,7 @@ async def test_opening_a_stage_shows_it_with_its_persona_and_glows_only_that_sta
     user.find(marker='stage-analytics').click()
     await user.should_see(marker='stage-screen')
     await user.should_see('with Pulse')
-    await user.should_see('Pulse will take care of this stage')
-    await user.should_see('This stage is not built yet in this version', marker='stage-not-built')
+    await user.should_see('No figures yet', marker='analytics-empty')
     await user.should_see('Analytics stage. I am Pulse.', marker='voice-caption')
     glowing = [el for el in user.find(ui.element).elements if 'is-active' in el.classes]
     assert [el.props.get('data-stage') for el in glowing] == ['analytics']

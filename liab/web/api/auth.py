@@ -8,7 +8,7 @@ from nicegui import app
 from pydantic import BaseModel, ConfigDict, Field
 
 from liab.services import auth, billing
-from liab.web.api.common import api, current_user, ok, read_body
+from liab.web.api.common import api, current_user, docs, ok, read_body
 from liab.web.bridge import in_session
 
 
@@ -20,10 +20,10 @@ class Credentials(BaseModel):
 
 
 def register() -> None:
-    app.add_api_route('/api/auth/signup', signup, methods=['POST'], tags=['auth'])
-    app.add_api_route('/api/auth/login', login, methods=['POST'], tags=['auth'])
-    app.add_api_route('/api/auth/me', me, methods=['GET'], tags=['auth'])
-    app.add_api_route('/api/auth/logout', logout, methods=['POST'], tags=['auth'])
+    app.add_api_route('/api/auth/signup', signup, methods=['POST'], tags=['auth'], **docs(Credentials, auth=False))
+    app.add_api_route('/api/auth/login', login, methods=['POST'], tags=['auth'], **docs(Credentials, auth=False))
+    app.add_api_route('/api/auth/me', me, methods=['GET'], tags=['auth'], **docs())
+    app.add_api_route('/api/auth/logout', logout, methods=['POST'], tags=['auth'], **docs())
 
 
 @api

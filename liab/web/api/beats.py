@@ -12,7 +12,7 @@ from liab.config import get_settings
 from liab.errors import ProviderUnavailable
 from liab.providers import beats as beatoven
 from liab.services import beats, library, projects
-from liab.web.api.common import api, current_user, ok, read_body
+from liab.web.api.common import api, current_user, docs, ok, read_body
 from liab.web.bridge import in_session
 
 
@@ -30,8 +30,8 @@ class BeatRequest(BaseModel):
 
 
 def register() -> None:
-    app.add_api_route('/api/beats/create', create_beat, methods=['POST'], tags=['beats'])
-    app.add_api_route('/api/beats/credits', credits, methods=['GET'], tags=['beats'])
+    app.add_api_route('/api/beats/create', create_beat, methods=['POST'], tags=['beats'], **docs(BeatRequest))
+    app.add_api_route('/api/beats/credits', credits, methods=['GET'], tags=['beats'], **docs())
 
 
 @api

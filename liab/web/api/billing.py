@@ -11,7 +11,7 @@ from nicegui import app, run
 
 from liab import logs
 from liab.services import billing
-from liab.web.api.common import api, current_user, ok
+from liab.web.api.common import api, current_user, docs, ok
 from liab.web.bridge import in_session
 
 _log = logging.getLogger('liab.billing')
@@ -19,9 +19,10 @@ _log = logging.getLogger('liab.billing')
 
 def register() -> None:
     app.add_api_route('/api/billing/create-checkout-session', create_checkout_session, methods=['POST'],
-                      tags=['billing'])
-    app.add_api_route('/api/billing/portal', portal, methods=['POST'], tags=['billing'])
-    app.add_api_route('/api/billing/webhook', webhook, methods=['POST'], tags=['billing'])
+                      tags=['billing'], **docs())
+    app.add_api_route('/api/billing/portal', portal, methods=['POST'], tags=['billing'], **docs())
+    app.add_api_route('/api/billing/webhook', webhook, methods=['POST'], tags=['billing'],
+                      **docs(form=None, auth=False, summary='Stripe events, checked by their Stripe-Signature header'))
 
 
 @api

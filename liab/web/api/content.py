@@ -1,7 +1,7 @@
-"""Spec 9.7 (first part): ideas, the viral score, the text pack and the local post schedule over the JSON API.
+"""Spec 9.7: ideas, the viral score, the text pack, the post schedule, the release plan and video over the JSON API.
 
 Fields the caller leaves out are filled from the project (`session_id`) when one is given: its title, lyrics, mood
-and genre. The video routes come with the video issue.
+and genre. Video: `upload-video` (multipart) stores a clip and its transcript; `visualizer` and `canvas` render videos.
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from nicegui import app, run
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from starlette.datastructures import UploadFile
 
+from liab import media
+from liab.config import get_settings
 from liab.content import plan, schedule, score
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
 from liab.providers import text
-from liab.services import content, projects
-from liab.web.api.common import api, current_user, ok, read_body
+from liab.services import content, library, projects, videos
+from liab.web.api.common import api, current_user, docs, ok, read_body, read_form, run_job
 from liab.web.bridge import in_session
 
 
@@ -70,6 +73,23 @@ class ScheduleRequest(BaseModel):
                 'hashtags': self.hashtags, 'media': _media_path(session_id, self.video_url)}
 
 
+class VisualizerRequest(BaseModel):
+    model_config = ConfigDict(extra='ignore')
+
+    session_id: str = Field(max_length=36)
+    start_s: float | None = Field(None, ge=0, le=3600)  # None: the suggested part (the loudest sustained stretch)
+    length_s: float = Field(15, ge=10, le=60)
+
+
+class CanvasRequest(BaseModel):
+    model_config = ConfigDict(extra='ignore')
+
+    session_id: str = Field(max_length=36)
+    seconds: float = Field(6, ge=3, le=8)
+    height: int = Field(1080, ge=720, le=1080)
+    seed: int = Field(0, ge=0, le=2**31)
+
+
 class PlanRequest(BaseModel):
     model_config = ConfigDict(extra='ignore')
 
@@ -80,13 +100,21 @@ class PlanRequest(BaseModel):
 
 
 def register() -> None:
-    app.add_api_route('/api/content/idea', idea, methods=['POST'], tags=['content'])
-    app.add_api_route('/api/content/analyze', analyze, methods=['POST'], tags=['content'])
-    app.add_api_route('/api/content/generate-text', generate_text, methods=['POST'], tags=['content'])
-    app.add_api_route('/api/content/schedule', add_post, methods=['POST'], tags=['content'])
-    app.add_api_route('/api/content/save-scheduled', save_post, methods=['POST'], tags=['content'])
-    app.add_api_route('/api/content/get-scheduled', get_scheduled, methods=['GET'], tags=['content'])
-    app.add_api_route('/api/content/release-plan', release_plan, methods=['POST'], tags=['content'])
+    app.add_api_route('/api/content/idea', idea, methods=['POST'], tags=['content'], **docs(SongFields))
+    app.add_api_route('/api/content/analyze', analyze, methods=['POST'], tags=['content'], **docs(AnalyzeRequest))
+    app.add_api_route('/api/content/generate-text', generate_text, methods=['POST'], tags=['content'],
+                      **docs(TextRequest))
+    app.add_api_route('/api/content/schedule', add_post, methods=['POST'], tags=['content'], **docs(ScheduleRequest))
+    app.add_api_route('/api/content/save-scheduled', save_post, methods=['POST'], tags=['content'],
+                      **docs(ScheduleRequest))
+    app.add_api_route('/api/content/get-scheduled', get_scheduled, methods=['GET'], tags=['content'], **docs())
+    app.add_api_route('/api/content/release-plan', release_plan, methods=['POST'], tags=['content'],
+                      **docs(PlanRequest))
+    app.add_api_route('/api/content/upload-video', upload_video, methods=['POST'], tags=['content'], **docs(form={
+        'file': {'type': 'string', 'format': 'binary'}, 'session_id': {'type': 'string', 'maxLength': 36}}))
+    app.add_api_route('/api/content/visualizer', make_visualizer, methods=['POST'], tags=['content'],
+                      **docs(VisualizerRequest))
+    app.add_api_route('/api/content/canvas', make_canvas, methods=['POST'], tags=['content'], **docs(CanvasRequest))
 
 
 @api
@@ -180,6 +208,73 @@ async def release_plan(request: Request) -> JSONResponse:
                                   release_date=_date(body.release_date))
     return ok(data={'release_date': proposed.release_date.isoformat(), 'from_details': proposed.from_details,
                     'items': [item.to_json() for item in proposed.items]})
+
+
+@api
+async def upload_video(request: Request) -> JSONResponse:
+    """Multipart `file` (MP4, MOV or WebM) and optional `session_id`: stored, transcribed, returned (spec 9.7)."""
+    user = await current_user(request)
+    async with read_form(request, max_files=1, max_fields=4) as form:
+        upload, session_id = form.get('file'), form.get('session_id')
+        if not isinstance(upload, UploadFile):
+            raise BadInput('file: send the video as a multipart file field named "file".')
+        if isinstance(session_id, str) and session_id.strip():
+            project = await _owned(user, session_id.strip())
+        else:
+            project = await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
+        taken = await run.io_bound(videos.take_video, project_id=project.id, source=upload.file,
+                                   original_name=upload.filename or 'video',
+                                   max_bytes=get_settings().max_video_bytes)
+    try:
+        heard = await run_job(project.id, 'Transcribing the video', videos.transcribe_job,
+                              str(taken.audio_path) if taken.audio_path else None)
+    except BaseException:
+        taken.path.unlink(missing_ok=True)
+        if taken.audio_path:
+            taken.audio_path.unlink(missing_ok=True)
+        raise
+    stored = await in_session(videos.store_video, write=True, project_id=project.id, taken=taken, transcript=heard)
+    entry = videos.videos(stored.data)[0]
+    return ok(data={'file_url': media.url(project.id, entry['path']), 'transcript': entry['transcript'],
+                    'duration': entry['duration'], 'fps': entry['fps'], 'width': entry['width'],
+                    'height': entry['height'], 'rough': entry['rough'], 'provider': entry['transcript_source'],
+                    'notice': heard.get('notice'), 'video_id': entry['id'], 'session_id': project.id})
+
+
+@api
+async def make_visualizer(request: Request) -> JSONResponse:
+    """A 1080x1920 visualizer video of a part of the master (the suggested part unless `start_s` is given)."""
+    user = await current_user(request)
+    body = await read_body(request, VisualizerRequest)
+    project = await _owned(user, body.session_id)
+    inputs = videos.render_inputs(project.data, project.id)
+    start = body.start_s
+    if start is None:
+        start, _end, _length = await run.io_bound(videos.suggest_part, inputs['song'], body.length_s)
+    folder = str(media.project_dir(project.id) / videos.MADE)
+    made = await run_job(project.id, 'Rendering the visualizer', videos.visualizer_job, inputs, folder, start,
+                         body.length_s)
+    stored = await in_session(videos.store_render, write=True, project_id=project.id, kind='visualizer', made=made)
+    entry = videos.renders(stored.data, 'visualizer')[0]
+    return ok(data={'video_url': media.url(project.id, entry['path']), 'start_s': entry['start_s'],
+                    'length_s': entry['length_s'], 'captions': entry['captions'], 'song': inputs['song_kind'],
+                    'generated_cover': entry['generated_cover']})
+
+
+@api
+async def make_canvas(request: Request) -> JSONResponse:
+    """A silent 9:16 Spotify Canvas loop (3 to 8 s) from the cover art."""
+    user = await current_user(request)
+    body = await read_body(request, CanvasRequest)
+    project = await _owned(user, body.session_id)
+    inputs = videos.render_inputs(project.data, project.id)
+    folder = str(media.project_dir(project.id) / videos.MADE)
+    made = await run_job(project.id, 'Rendering the Canvas loop', videos.canvas_job, inputs, folder, body.seconds,
+                         body.height, body.seed)
+    stored = await in_session(videos.store_render, write=True, project_id=project.id, kind='canvas', made=made)
+    entry = videos.renders(stored.data, 'canvas')[0]
+    return ok(data={'video_url': media.url(project.id, entry['path']), 'seconds': entry['seconds'],
+                    'height': entry['height'], 'generated_cover': entry['generated_cover']})
 
 
 async def _owned(user: User, session_id: str | None) -> ProjectPublic:

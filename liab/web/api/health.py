@@ -9,10 +9,14 @@ from liab import __version__, db
 from liab.audio import io
 from liab.config import get_settings
 from liab.providers import active_providers
+from liab.web.api.common import docs
 
 
 def register() -> None:
-    app.add_api_route('/api/health', health, methods=['GET'], tags=['utility'])
+    app.add_api_route('/api/health', health, methods=['GET'], tags=['utility'], **docs(auth=False, answer={
+        'type': 'object', 'required': ['status', 'version', 'database', 'ffmpeg', 'providers'],
+        'properties': {'status': {'type': 'string'}, 'version': {'type': 'string'}, 'database': {'type': 'string'},
+                       'ffmpeg': {'type': 'string'}, 'providers': {'type': 'object'}}}))
 
 
 async def health() -> JSONResponse:

@@ -26,7 +26,7 @@ from liab.providers.text import Written
 from liab.services import beats, library, projects
 from liab.services import lyrics as lyric_service
 from liab.services.projects import AssetSource
-from liab.web.api.common import api, current_user, ok, read_body
+from liab.web.api.common import api, current_user, docs, ok, read_body, read_form
 from liab.web.bridge import in_session
 from liab.writers.lyrics import Lyrics, parse_lyrics
 
@@ -75,10 +75,12 @@ class RefineRequest(BaseModel):
 
 
 def register() -> None:
-    app.add_api_route('/api/songs/write', write_song, methods=['POST'], tags=['lyrics'])
-    app.add_api_route('/api/lyrics/from_beat', from_beat, methods=['POST'], tags=['lyrics'])
-    app.add_api_route('/api/lyrics/free', free, methods=['POST'], tags=['lyrics'])
-    app.add_api_route('/api/lyrics/refine', refine, methods=['POST'], tags=['lyrics'])
+    app.add_api_route('/api/songs/write', write_song, methods=['POST'], tags=['lyrics'], **docs(WriteRequest))
+    app.add_api_route('/api/lyrics/from_beat', from_beat, methods=['POST'], tags=['lyrics'], **docs(form={
+        'file': {'type': 'string', 'format': 'binary'}, 'session_id': {'type': 'string', 'maxLength': 36},
+        'theme': {'type': 'string', 'maxLength': 200}}))
+    app.add_api_route('/api/lyrics/free', free, methods=['POST'], tags=['lyrics'], **docs(FreeRequest))
+    app.add_api_route('/api/lyrics/refine', refine, methods=['POST'], tags=['lyrics'], **docs(RefineRequest))
 
 
 @api
@@ -106,24 +108,24 @@ async def free(request: Request) -> JSONResponse:
 async def from_beat(request: Request) -> JSONResponse:
     """Multipart: `file` (a beat to analyse on the spot) and/or `session_id` (use that project's beat)."""
     user = await current_user(request)
-    form = await request.form(max_files=1, max_fields=10)
-    upload = form.get('file')
-    session_id = form.get('session_id')
-    session_id = session_id if isinstance(session_id, str) and session_id else None
-    theme = form.get('theme')
-    theme = theme if isinstance(theme, str) else ''
-    project = await _project(user, session_id)
-    if isinstance(upload, UploadFile):
-        context = await _analyse(project, upload)
-    else:
-        context = lyric_service.beat_context(project.data)
-        if context is None:
-            raise BadInput('Send a beat file, or make a beat in this project first.')
-    genre = context.genre or 'hip hop'
-    mood = context.mood or 'energetic'
-    written = await run.io_bound(lyric_service.write, genre=genre, mood=mood, theme=theme, bpm=context.bpm)
-    stored = await _store(user, project.id, written, kind='from_beat', note=f'Wrote to the beat ({mood} {genre})',
-                          details={'genre': genre, 'mood': mood, 'bpm': context.bpm})
+    async with read_form(request, max_files=1, max_fields=10) as form:
+        upload = form.get('file')
+        session_id = form.get('session_id')
+        session_id = session_id if isinstance(session_id, str) and session_id else None
+        theme = form.get('theme')
+        theme = theme if isinstance(theme, str) else ''
+        project = await _project(user, session_id)
+        if isinstance(upload, UploadFile):
+            context = await _analyse(project, upload)
+        else:
+            context = lyric_service.beat_context(project.data)
+            if context is None:
+                raise BadInput('Send a beat file, or make a beat in this project first.')
+        genre = context.genre or 'hip hop'
+        mood = context.mood or 'energetic'
+        written = await run.io_bound(lyric_service.write, genre=genre, mood=mood, theme=theme, bpm=context.bpm)
+        stored = await _store(user, project.id, written, kind='from_beat', note=f'Wrote to the beat ({mood} {genre})',
+                              details={'genre': genre, 'mood': mood, 'bpm': context.bpm})
     return ok(data={**_answer(written, stored), 'bpm': context.bpm, 'mood': mood, 'genre': genre,
                     'key': context.key})
 

@@ -3,6 +3,7 @@ audio, or an uploaded file, through the mix chain and the master), both answerin
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from liab.config import get_settings
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
 from liab.services import library, mixing, projects
-from liab.web.api.common import api, current_user, ok, read_body, run_job, validation_message
+from liab.web.api.common import api, current_user, docs, ok, read_body, read_form, run_job, validation_message
 from liab.web.bridge import in_session
 
 
@@ -57,8 +58,8 @@ class ProcessForm(BaseModel):
 
 
 def register() -> None:
-    app.add_api_route('/api/mix/run', run_mix, methods=['POST'], tags=['mix'])
-    app.add_api_route('/api/mix/process', process_mix, methods=['POST'], tags=['mix'])
+    app.add_api_route('/api/mix/run', run_mix, methods=['POST'], tags=['mix'], **docs(RunRequest))
+    app.add_api_route('/api/mix/process', process_mix, methods=['POST'], tags=['mix'], **docs(ProcessForm))
 
 
 @api
@@ -93,7 +94,12 @@ async def run_mix(request: Request) -> JSONResponse:
 async def process_mix(request: Request) -> JSONResponse:
     """Multipart (or JSON without a file): `file` or `file_url` (a /media URL of this project) and the controls."""
     user = await current_user(request)
-    upload, form = await _form(request)
+    async with AsyncExitStack() as stack:
+        upload, form = await _form(request, stack)
+        return await _process(user, upload, form)
+
+
+async def _process(user: User, upload: Any, form: ProcessForm) -> JSONResponse:
     chain = _chain(form)  # every control is checked before anything is stored
     master = {'target_lufs': form.target_lufs, 'ceiling_dbtp': form.ceiling_dbtp,
               'amount': _unit('master_strength', form.master_strength) if form.ai_master else 0.0}
@@ -156,10 +162,10 @@ def _source_from_url(project: ProjectPublic, url: str) -> mixing.Source:
     return mixing.Source('file', Path(relpath).name, relpath)
 
 
-async def _form(request: Request) -> tuple[Any, ProcessForm]:
+async def _form(request: Request, stack: AsyncExitStack) -> tuple[Any, ProcessForm]:
     if request.headers.get('content-type', '').startswith('application/json'):
         return None, await read_body(request, ProcessForm)
-    form = await request.form(max_files=1, max_fields=40)
+    form = await stack.enter_async_context(read_form(request, max_files=1, max_fields=40))
     fields = {key: value for key, value in form.items() if isinstance(value, str) and value != ''}
     try:
         return form.get('file'), ProcessForm.model_validate(fields)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from liab import workflow
 from liab.models import ProjectPublic
 from liab.services import library, projects
-from liab.web.api.common import api, current_user, ok, read_body
+from liab.web.api.common import api, current_user, docs, ok, read_body
 from liab.web.bridge import in_session
 
 MAX_ID = 64
@@ -37,12 +37,13 @@ class LoadRequest(BaseModel):
 
 def register() -> None:
     # NOTE: the fixed paths come before /api/projects/{project_id}, which would otherwise swallow them.
-    app.add_api_route('/api/projects', list_all, methods=['GET'], tags=['projects'])
-    app.add_api_route('/api/projects/list', list_nested, methods=['GET'], tags=['projects'])
-    app.add_api_route('/api/projects/save', save, methods=['POST'], tags=['projects'])
-    app.add_api_route('/api/projects/load', load, methods=['POST'], tags=['projects'])
-    app.add_api_route('/api/projects/{project_id}', get_one, methods=['GET'], tags=['projects'])
-    app.add_api_route('/api/projects/{project_id}/advance', advance, methods=['POST'], tags=['projects'])
+    app.add_api_route('/api/projects', list_all, methods=['GET'], tags=['projects'], **docs())
+    app.add_api_route('/api/projects/list', list_nested, methods=['GET'], tags=['projects'], **docs())
+    app.add_api_route('/api/projects/save', save, methods=['POST'], tags=['projects'], **docs(SaveRequest))
+    app.add_api_route('/api/projects/load', load, methods=['POST'], tags=['projects'], **docs(LoadRequest))
+    app.add_api_route('/api/projects/{project_id}', get_one, methods=['GET'], tags=['projects'], **docs())
+    app.add_api_route('/api/projects/{project_id}/advance', advance, methods=['POST'], tags=['projects'],
+                      **docs(SaveRequest))
 
 
 @api

@@ -13,8 +13,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -22,13 +21,12 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from nicegui import app, run
 from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartException
 
 from liab import jobs, logs, media
 from liab.config import get_settings
 from liab.errors import BadInput, Forbidden
 from liab.services import library, projects, recordings
-from liab.web.api.common import api, current_user, ok
+from liab.web.api.common import api, current_user, docs, ok, read_form
 from liab.web.bridge import in_session
 
 UPLOAD_PATH = '/api/recordings/upload'
@@ -38,14 +36,15 @@ EXPIRED = 'This recording could not be matched to your project any more. Press K
 
 
 def register() -> None:
-    app.add_api_route(UPLOAD_PATH, upload_take, methods=['POST'], tags=['recordings'])
+    app.add_api_route(UPLOAD_PATH, upload_take, methods=['POST'], tags=['recordings'], **docs(form={
+        'file': {'type': 'string', 'format': 'binary'}, 'session_id': {'type': 'string', 'maxLength': 36}}))
     app.add_api_route(RECORD_PATH, record_take, methods=['POST'], include_in_schema=False)
 
 
 @api
 async def upload_take(request: Request) -> JSONResponse:
     user = await current_user(request)
-    async with _form(request) as form:
+    async with read_form(request, max_files=1, max_fields=8) as form:
         file = _file(form)
         session_id = form.get('session_id')
         if session_id is not None and not isinstance(session_id, str):
@@ -63,7 +62,7 @@ async def upload_take(request: Request) -> JSONResponse:
 async def record_take(request: Request) -> JSONResponse:
     browser_id = request.session.get('id') if 'session' in request.scope else None
     project_id = tickets.redeem(request.headers.get(TICKET_HEADER, ''), browser_id)
-    async with _form(request) as form:
+    async with read_form(request, max_files=1, max_fields=8) as form:
         file = _file(form)
         latency = form.get('latency_ms')
         try:
@@ -143,18 +142,6 @@ class RecorderTickets:
 
 
 tickets = RecorderTickets()
-
-
-@asynccontextmanager
-async def _form(request: Request) -> AsyncIterator[FormData]:
-    try:
-        form = await request.form(max_files=1, max_fields=8)
-    except MultiPartException as exc:
-        raise BadInput(f'The upload could not be read ({exc.message}).') from None
-    try:
-        yield form
-    finally:
-        await form.close()
 
 
 def _file(form: FormData) -> UploadFile:

@@ -16,7 +16,7 @@ from liab.models import ProjectPublic, User
 from liab.providers import text
 from liab.services import projects, release
 from liab.services.projects import AssetSource
-from liab.web.api.common import api, current_user, ok, read_body, run_job
+from liab.web.api.common import api, current_user, docs, ok, read_body, run_job
 from liab.web.bridge import in_session
 
 
@@ -66,12 +66,15 @@ class MetadataRequest(Session):
 
 
 def register() -> None:
-    for path, handler in (('/api/release/cover', cover), ('/api/release/select-cover', select_cover),
-                          ('/api/release/copy', write_copy), ('/api/release/lyrics', lyrics_pdf),
-                          ('/api/release/metadata', metadata), ('/api/release/download-all', download_all)):
-        app.add_api_route(path, handler, methods=['POST'], tags=['release'])
-    app.add_api_route('/api/release/files', files, methods=['GET'], tags=['release'])
-    app.add_api_route('/api/release/pack', pack, methods=['GET'], tags=['release'])
+    for path, handler, body in (('/api/release/cover', cover, CoverRequest),
+                                ('/api/release/select-cover', select_cover, SelectCover),
+                                ('/api/release/copy', write_copy, CopyRequest),
+                                ('/api/release/lyrics', lyrics_pdf, LyricsPdf),
+                                ('/api/release/metadata', metadata, MetadataRequest),
+                                ('/api/release/download-all', download_all, Session)):
+        app.add_api_route(path, handler, methods=['POST'], tags=['release'], **docs(body))
+    app.add_api_route('/api/release/files', files, methods=['GET'], tags=['release'], **docs())
+    app.add_api_route('/api/release/pack', pack, methods=['GET'], tags=['release'], **docs())
 
 
 @api

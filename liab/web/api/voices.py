@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from liab.errors import NotFound
 from liab.services import voice
-from liab.web.api.common import api, current_user, ok, read_body
+from liab.web.api.common import api, current_user, docs, ok, read_body
 
 CLIP_HEADERS = {
     'Cache-Control': 'public, max-age=86400',
@@ -43,10 +43,10 @@ class ActionRequest(BaseModel):
 
 
 def register() -> None:
-    app.add_api_route('/api/voices/say', say, methods=['POST'], tags=['voices'])
+    app.add_api_route('/api/voices/say', say, methods=['POST'], tags=['voices'], **docs(SayRequest))
     for action in ACTIONS:
         app.add_api_route(f'/api/voices/{action}', _acknowledge(action), methods=['POST'], tags=['voices'],
-                          name=f'voices_{action}')
+                          name=f'voices_{action}', **docs(ActionRequest))
     app.add_api_route('/voices/{name}', serve_clip, methods=['GET', 'HEAD'], include_in_schema=False)
 
 

@@ -30,7 +30,7 @@ class BeatStage:
         self.ctx = ctx
         self.workspace = ctx.workspace
         spec = ((ctx.data.get('beat') or {}).get('history') or [{}])[0].get('spec') or {}
-        with ui.column().classes('liab-stage-body w-full'):
+        with ui.column().classes('liab-stage-body w-full') as self.root:
             with ui.card().classes('liab-panel w-full').mark('beat-form'):
                 ui.label('Describe your beat').classes('liab-panel__title')
                 self.prompt = ui.textarea('In your own words (optional)',
@@ -121,6 +121,8 @@ class BeatStage:
         stored = await self.workspace.change('store_beat', beats.store_beat, made=made)
         if stored:
             self.workspace.show_project(stored)
+            if self.root.is_deleted:
+                return  # the artist closed the stage meanwhile: the beat is saved, there is nothing to draw
             self.show(stored.data)
             ui.notify(f'Your {spec.genre} beat is ready: {spec.bpm} BPM in {spec.key}.', type='positive')
 
@@ -148,6 +150,8 @@ class BeatStage:
                                              display_name=taken.display_name, measured=measured)
         if stored:
             self.workspace.show_project(stored)
+            if self.root.is_deleted:
+                return
             self.show(stored.data)
             ui.notify(f'"{taken.display_name}" is your beat now.', type='positive')
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import events, run, ui
 
 from liab import media
+from liab.config import get_settings
 from liab.content import plan, schedule, score
 from liab.errors import LiabError
 from liab.models import utcnow
 from liab.providers import social, text
-from liab.services import content
+from liab.services import content, videos
 from liab.web.components.busy import while_busy
 from liab.web.components.clipboard import copy_text
+from liab.web.components.job_progress import JobProgress
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
 
@@ -30,12 +33,14 @@ class ContentStage:
     def __init__(self, ctx: StageContext) -> None:
         self.workspace = ctx.workspace
         self.tz = 'UTC'
-        with ui.column().classes('liab-stage-body w-full'):
+        with ui.column().classes('liab-stage-body w-full') as self.root:
             self._ideas_panel()
+            self._video_panel()
             self._score_panel()
             self._pack_panel()
             self._schedule_panel()
             self._plan_panel()
+            self._made_panel()
         self.plan_rows: list[dict[str, Any]] = []
         ui.timer(0.1, self._read_time_zone, once=True)
         self.show(ctx.data)
@@ -50,6 +55,27 @@ class ContentStage:
             self.ideas_button = ui.button('Give me 3 ideas', icon='lightbulb', on_click=self.ideas) \
                 .props('unelevated no-caps').mark('content-ideas-run')
             self.ideas_box = ui.column().classes('w-full').mark('content-ideas')
+
+    def _video_panel(self) -> None:
+        cap = get_settings().max_video_bytes
+        with ui.card().classes('liab-panel w-full').mark('content-video-panel'):
+            ui.label('Your video').classes('liab-panel__title')
+            ui.label(f'Upload a clip (MP4, MOV or WebM, {cap // (1024 * 1024)} MB at most): we keep it, note its '
+                     'length and frame rate, and write down its words for the score and the captions.') \
+                .classes('liab-note')
+            self.video_upload = ui.upload(auto_upload=True, max_file_size=cap, on_upload=self.upload_video,
+                                          on_rejected=lambda: ui.notify(
+                                              f'That file is too large ({cap // (1024 * 1024)} MB at most).',
+                                              type='negative')) \
+                .props('accept="video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm"').classes('hidden') \
+                .mark('content-video-upload')
+            with ui.row(align_items='center'):
+                self.video_button = ui.button('Upload a video', icon='video_file',
+                                              on_click=lambda: self.video_upload.run_method('pickFiles')) \
+                    .props('unelevated no-caps').mark('content-video-pick')
+                self.video_busy = ui.label().classes('liab-note').mark('content-video-busy')
+            self.video_progress = JobProgress()
+            self.videos_box = ui.column().classes('w-full').mark('content-videos')
 
     def _score_panel(self) -> None:
         with ui.card().classes('liab-panel w-full').mark('content-score-panel'):
@@ -114,6 +140,29 @@ class ContentStage:
                     .props('outline no-caps').mark('content-plan-run')
             self.plan_box = ui.column().classes('w-full').mark('content-plan')
 
+    def _made_panel(self) -> None:
+        with ui.card().classes('liab-panel w-full').mark('content-made-panel'):
+            ui.label('Visualizer video and Spotify Canvas').classes('liab-panel__title')
+            self.made_note = ui.label().classes('liab-note').mark('content-made-note')
+            with ui.row(align_items='end').classes('w-full liab-fields'):
+                self.part_start = ui.number('Start (s)', value=0, min=0, step=0.5, format='%.1f') \
+                    .mark('content-part-start')
+                self.part_length = ui.number('Length (s)', value=15, min=10, max=60, step=1) \
+                    .mark('content-part-length')
+                ui.button('Suggest the chorus', icon='auto_awesome', on_click=self.suggest) \
+                    .props('flat no-caps').mark('content-suggest')
+            with ui.row(align_items='center'):
+                self.visualizer_button = ui.button('Make the visualizer (1080 x 1920)', icon='movie',
+                                                   on_click=self.visualizer).props('unelevated no-caps') \
+                    .mark('content-visualizer-run')
+                self.canvas_seconds = ui.select({3: '3 s', 4: '4 s', 5: '5 s', 6: '6 s', 7: '7 s', 8: '8 s'},
+                                                value=6, label='Canvas length').style('min-width: 120px') \
+                    .mark('content-canvas-seconds')
+                self.canvas_button = ui.button('Make a Canvas loop', icon='loop', on_click=self.canvas) \
+                    .props('outline no-caps').mark('content-canvas-run')
+            self.made_progress = JobProgress()
+            self.made_box = ui.column().classes('w-full').mark('content-made')
+
     # actions ---------------------------------------------------------------------------------------------
 
     async def ideas(self) -> None:
@@ -156,7 +205,7 @@ class ContentStage:
         if prepared is None:
             return
         stored = await self.workspace.change('content_post', content.store_post, post=prepared.post)
-        if stored:
+        if stored and not self.root.is_deleted:
             if prepared.notice:
                 ui.notify(prepared.notice, type='warning', multi_line=True)
             elif prepared.post.provider == 'getlate':
@@ -178,6 +227,103 @@ class ContentStage:
                                              status=status)
         self._done(stored, None)
 
+    async def upload_video(self, event: events.UploadEventArguments) -> None:
+        name = event.file.name
+        project = await self.workspace.ensure_project()
+        if project is None:
+            return
+        self.video_busy.set_text(f'Checking “{name}”…')
+        self.video_button.props('loading')
+        folder = get_settings().data_dir / 'tmp'
+        folder.mkdir(parents=True, exist_ok=True)
+        spool = folder / f'video-{uuid.uuid4().hex}.part'
+        try:
+            await event.file.save(spool)
+            taken = await run.io_bound(videos.take_video, project_id=project.id, source=spool, original_name=name,
+                                       max_bytes=get_settings().max_video_bytes)
+            self.video_busy.set_text('Writing down the words…')
+            heard = await self.video_progress.run(project.id, 'Transcribing the video', videos.transcribe_job,
+                                                  str(taken.audio_path) if taken.audio_path else None)
+            if heard is None:
+                taken.path.unlink(missing_ok=True)
+                return
+            stored = await self.workspace.change('content_video', videos.store_video, taken=taken, transcript=heard)
+        except LiabError as exc:
+            ui.notify(f'“{name}” was not added. {exc.message}', type='negative', multi_line=True)
+            return
+        finally:
+            spool.unlink(missing_ok=True)
+            self.video_busy.set_text('')
+            self.video_button.props(remove='loading')
+            self.video_upload.run_method('removeUploadedFiles')
+        if stored and not self.root.is_deleted:
+            if heard.get('notice'):
+                ui.notify(heard['notice'], type='warning', multi_line=True)
+            ui.notify(f'“{name}” is in. Check its transcript below.', type='positive')
+            self._done(stored, None)
+
+    async def save_transcript(self, video_id: str, text: str, source: str = 'edited') -> None:
+        stored = await self.workspace.change('content_transcript', videos.save_transcript, video_id=video_id,
+                                             text=text, source=source)
+        if stored and not self.root.is_deleted:
+            ui.notify('Transcript saved.' if source == 'edited' else 'Your lyrics are the transcript now.',
+                      type='positive')
+            self._done(stored, None)
+
+    def use_for_score(self, text: str) -> None:
+        self.transcript.value = text
+        ui.notify('The transcript is in the viral score form.', type='positive')
+
+    async def suggest(self) -> None:
+        inputs = self._render_inputs()
+        if inputs is None:
+            return
+        try:
+            start, end, song_s = await run.io_bound(videos.suggest_part, inputs['song'],
+                                                    float(self.part_length.value or 15))
+        except LiabError as exc:
+            ui.notify(exc.message, type='warning')
+            return
+        self.part_start.value = start
+        self.part_length.value = round(end - start)
+        ui.notify(f'The loudest stretch: {_clock(start)} to {_clock(end)} of {_clock(song_s)}.', type='positive')
+
+    async def visualizer(self) -> None:
+        inputs = self._render_inputs()
+        if inputs is None:
+            return
+        length = float(self.part_length.value or 15)
+        if not 10 <= length <= 60:
+            ui.notify('A visualizer is 10 to 60 seconds long.', type='warning')
+            return
+        project = self.workspace.project
+        folder = str(media.project_dir(project.id) / videos.MADE)
+        made = await self.made_progress.run(project.id, 'Rendering the visualizer', videos.visualizer_job, inputs,
+                                            folder, max(0.0, float(self.part_start.value or 0)), length,
+                                            button=self.visualizer_button)
+        if made is not None:
+            stored = await self.workspace.change('content_visualizer', videos.store_render, kind='visualizer',
+                                                 made=made)
+            if stored and not self.root.is_deleted:
+                ui.notify('Your visualizer video is ready.', type='positive')
+                self._done(stored, None)
+
+    async def canvas(self) -> None:
+        inputs = self._render_inputs()
+        if inputs is None:
+            return
+        project = self.workspace.project
+        folder = str(media.project_dir(project.id) / videos.MADE)
+        made = await self.made_progress.run(project.id, 'Rendering the Canvas loop', videos.canvas_job, inputs,
+                                            folder, float(self.canvas_seconds.value or 6), 1080,
+                                            len(videos.renders(self.workspace.data, 'canvas')),
+                                            button=self.canvas_button)
+        if made is not None:
+            stored = await self.workspace.change('content_canvas', videos.store_render, kind='canvas', made=made)
+            if stored and not self.root.is_deleted:
+                ui.notify('Your Canvas loop is ready.', type='positive')
+                self._done(stored, None)
+
     async def propose(self) -> None:
         project = self.workspace.project
         try:
@@ -196,7 +342,7 @@ class ContentStage:
                   'time': row['time'].value, 'caption': row['caption'].value or ''}
                  for row in self.plan_rows if row['include'].value]
         stored = await self.workspace.change('content_plan', content.accept_plan, items=items, tz=self.tz)
-        if stored:
+        if stored and not self.root.is_deleted:
             ui.notify(f'{len(items)} post{"s" if len(items) != 1 else ""} added to the schedule.', type='positive')
             self._done(stored, None)
             await self.propose()
@@ -246,9 +392,94 @@ class ContentStage:
                                 .props('flat no-caps dense').mark('content-mark-posted')
                         ui.button('Cancel', on_click=lambda p=post.id: self.mark(p, 'cancelled')) \
                             .props('flat no-caps dense').mark('content-cancel')
+        self._show_videos(data)
+        self._show_made(data)
         choices = {'': 'None', **content.media_choices(data)}
         self.post_media.set_options(choices, value=self.post_media.value if self.post_media.value in choices else '')
         self.post_media.set_visibility(len(choices) > 1)
+
+    def _show_videos(self, data: dict[str, Any]) -> None:
+        project = self.workspace.project if self.workspace else None
+        self.videos_box.clear()
+        if project is None:
+            return
+        has_lyrics = bool(videos.lyrics_text(data, project.id).strip())
+        with self.videos_box:
+            for video in videos.videos(data)[:5]:
+                with ui.card().classes('liab-lyrics-card w-full').props('flat bordered') \
+                        .mark(f'content-video-{video["id"]}'):
+                    with ui.row(wrap=False).classes('w-full liab-video-row'):
+                        ui.video(media.url(project.id, video['path']), autoplay=False) \
+                            .classes('liab-video-preview')
+                        with ui.column().classes('grow gap-1'):
+                            ui.label(video['name']).classes('liab-history__title')
+                            ui.label(f'{_clock(video["duration"])} · {video["fps"]:g} fps · '
+                                     f'{video["width"]} x {video["height"]}').classes('liab-note')
+                            label = _TRANSCRIPT_LABELS.get(video['transcript_source'], 'Transcript')
+                            if video['rough']:
+                                label = 'Rough transcript (offline): correct it before you use it'
+                            box = ui.textarea(label, value=video['transcript']) \
+                                .props('autogrow maxlength=20000').classes('w-full').mark('content-video-transcript')
+                            with ui.row(align_items='center'):
+                                ui.button('Save transcript', on_click=lambda v=video['id'], b=box:
+                                          self.save_transcript(v, b.value or '')).props('flat no-caps dense') \
+                                    .mark('content-video-save')
+                                if has_lyrics:
+                                    ui.button('Use my lyrics instead', on_click=lambda v=video['id']:
+                                              self.use_lyrics(v)).props('flat no-caps dense') \
+                                        .mark('content-video-lyrics')
+                                ui.button('Use for the score', on_click=lambda b=box: self.use_for_score(
+                                    b.value or '')).props('flat no-caps dense').mark('content-video-score')
+
+    async def use_lyrics(self, video_id: str) -> None:
+        project = self.workspace.project
+        text = videos.lyrics_text(self.workspace.data, project.id if project else None)
+        await self.save_transcript(video_id, text, 'lyrics')
+
+    def _show_made(self, data: dict[str, Any]) -> None:
+        project = self.workspace.project if self.workspace else None
+        try:
+            inputs = videos.render_inputs(data, project.id) if project else None
+        except LiabError:
+            inputs = None
+        if inputs is None:
+            self.made_note.set_text('Make a beat or master your song first: both videos are made from it.')
+        else:
+            song = 'your master' if inputs['song_kind'] == 'master' else \
+                'your beat (master the song for the best sound)'
+            cover = 'your cover' if inputs['cover'] else 'a generated cover until you choose one in the Release stage'
+            self.made_note.set_text(f'The visualizer is made from {song} and {cover}, with the lyrics of its part as '
+                                    "captions. The Canvas is a silent loop of artwork in your release's look, with "
+                                    'no text, as Spotify asks.')
+        for button in (self.visualizer_button, self.canvas_button):
+            button.set_enabled(inputs is not None)
+        self.made_box.clear()
+        if project is None:
+            return
+        with self.made_box, ui.row().classes('w-full liab-made-row'):
+            for made in videos.renders(data)[:4]:
+                with ui.column().classes('liab-made').mark(f'content-made-{made["kind"]}'):
+                    if made['kind'] == 'visualizer':
+                        title = f'Visualizer · {made["length_s"]:g} s from {_clock(made["start_s"])}'
+                        ui.video(media.url(project.id, made['path']), autoplay=False).classes('liab-made__video')
+                    else:
+                        title = f'Canvas · {made["seconds"]:g} s loop'
+                        ui.video(media.url(project.id, made['path']), autoplay=True, loop=True, muted=True,
+                                 controls=False).classes('liab-made__video')
+                    ui.label(title).classes('liab-note')
+                    ui.button('Download', icon='download', on_click=lambda p=made['path']: ui.navigate.to(
+                        f'{media.url(project.id, p)}?download=1')).props('flat no-caps dense')
+
+    def _render_inputs(self) -> dict[str, Any] | None:
+        project = self.workspace.project
+        if project is None:
+            ui.notify('Make a beat or master your song first.', type='warning')
+            return None
+        try:
+            return videos.render_inputs(self.workspace.data, project.id)
+        except LiabError as exc:
+            ui.notify(exc.message, type='warning')
+            return None
 
     def _plan_intro(self, data: dict[str, Any]) -> None:
         saved = (data.get('release') or {}).get('release_date')
@@ -307,10 +538,13 @@ class ContentStage:
                 self._done(stored, None)
 
     def _done(self, stored: Any, notice: str | None) -> None:
+        if stored:
+            self.workspace.show_project(stored)
+        if self.root.is_deleted:
+            return  # the artist closed the stage meanwhile: the result is saved, there is nothing to draw
         if notice:
             ui.notify(notice, type='warning')
         if stored:
-            self.workspace.show_project(stored)
             self.show(stored.data)
 
     def _song(self) -> dict[str, Any]:
@@ -325,6 +559,15 @@ class ContentStage:
         if isinstance(zone, str) and 0 < len(zone) < 64:
             self.tz = zone
             self.tz_label.set_text(f'Time zone: {zone}')
+
+
+_TRANSCRIPT_LABELS = {'openai': 'Transcript (OpenAI)', 'edited': 'Transcript (corrected)',
+                      'lyrics': 'Transcript (your lyrics)', 'none': 'Transcript (no words heard)'}
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds or 0)
+    return f'{whole // 60}:{whole % 60:02d}'
 
 
 def _idea_card(idea: dict[str, str], index: int) -> None:

@@ -43,7 +43,7 @@ class LyricsStage:
         context = lyrics.beat_context(data)
         last = (lyrics.current_version(data) or {}).get('details') or {}
         self.analysed: lyrics.BeatContext | None = None
-        with ui.column().classes('liab-stage-body w-full'):
+        with ui.column().classes('liab-stage-body w-full') as self.root:
             with ui.card().classes('liab-panel w-full').mark('lyrics-form'):
                 with ui.tabs(value='write', on_change=self._mode_changed).props('dense no-caps align=left') \
                         .classes('liab-tabs').mark('lyrics-modes') as self.tabs:
@@ -201,6 +201,8 @@ class LyricsStage:
         if not stored:
             return
         self._shown(stored)
+        if self.root.is_deleted:
+            return  # the artist closed the stage meanwhile: the lyrics are saved, there is nothing to draw
         say('Lyrica', 'Here are your lyrics')
         if written.notice:
             self._notice(written.notice)
@@ -209,7 +211,8 @@ class LyricsStage:
 
     def _shown(self, project: Any) -> None:
         self.workspace.show_project(project)
-        self.show(project.data)
+        if not self.root.is_deleted:
+            self.show(project.data)
 
     def show(self, data: dict[str, Any]) -> None:
         state = data.get('lyrics') or {}

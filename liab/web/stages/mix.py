@@ -36,7 +36,7 @@ class MixStage:
         self.workspace = ctx.workspace
         data = ctx.data
         saved = (data.get('mix') or {}).get('settings') or {}
-        with ui.column().classes('liab-stage-body w-full'):
+        with ui.column().classes('liab-stage-body w-full') as self.root:
             self.step_one = ui.card().classes('liab-panel w-full').mark('mix-step-1')
             with ui.card().classes('liab-panel w-full').mark('mix-step-2'):
                 ui.label('2 · Mix chain').classes('liab-panel__title')
@@ -264,7 +264,8 @@ class MixStage:
 
     def _shown(self, project: Any) -> None:
         self.workspace.show_project(project)
-        self.show(project.data)
+        if not self.root.is_deleted:  # closed meanwhile: the result is saved, there is nothing to draw
+            self.show(project.data)
 
     def _chain_values(self) -> dict[str, float]:
         return {name: float(control.value) for name, control in self.chain.items()}

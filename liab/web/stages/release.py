@@ -29,7 +29,7 @@ class ReleaseStage:
     def __init__(self, ctx: StageContext) -> None:
         self.workspace = ctx.workspace
         data = ctx.data
-        with ui.column().classes('liab-stage-body w-full'):
+        with ui.column().classes('liab-stage-body w-full') as self.root:
             self.missing = ui.column().classes('w-full').mark('release-missing')
             with ui.card().classes('liab-panel w-full'):
                 ui.label('Release details').classes('liab-panel__title')
@@ -226,7 +226,8 @@ class ReleaseStage:
 
     def _shown(self, project: Any) -> None:
         self.workspace.show_project(project)
-        self.show(project.data)
+        if not self.root.is_deleted:  # closed meanwhile: the result is saved, there is nothing to draw
+            self.show(project.data)
 
     def show(self, data: dict[str, Any]) -> None:
         project_id = self.workspace.project.id if self.workspace and self.workspace.project else None
