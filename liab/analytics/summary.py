@@ -168,8 +168,11 @@ def _metric(points: list[Point], metric: str, first: date | None, as_of: date | 
     if as_of is None or first is None:
         nothing = {days: Change(days, None, None) for days in WINDOWS}
         return MetricSummary(metric, None, nothing[7], nothing[28])
+    # A sum over the earlier period counts only when the figures reach back to its first day: comparing 28 days with 12
+    # that happen to come before them would show a rise that is only the start of the data.
     changes = {days: Change(days, period_value(points, metric, as_of - timedelta(days=days - 1), as_of),
                             period_value(points, metric, as_of - timedelta(days=2 * days - 1),
-                                         as_of - timedelta(days=days)))
+                                         as_of - timedelta(days=days))
+                            if metric not in FLOWS or first <= as_of - timedelta(days=2 * days - 1) else None)
                for days in WINDOWS}
     return MetricSummary(metric, period_value(points, metric, first, as_of), changes[7], changes[28])

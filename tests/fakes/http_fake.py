@@ -53,6 +53,10 @@ class FakeServer:
     def answer(self, request: Request) -> Answer:
         raise NotImplementedError
 
+    def record(self, request: Request) -> None:
+        """Keep what was asked (a fake may keep its own shape of record instead)."""
+        self.requests.append(request)
+
 
 def json_answer(status: int, value: Any) -> Answer:
     return status, 'application/json', json.dumps(value).encode()
@@ -78,7 +82,7 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get('Content-Length') or 0)
             request = Request(method, self.path, {k.lower(): v for k, v in self.headers.items()},
                               self.rfile.read(length) if length else b'')
-            fake.requests.append(request)
+            fake.record(request)
             status, content_type, body = fake.answer(request)
             try:
                 self.send_response(status)

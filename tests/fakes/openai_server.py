@@ -18,40 +18,42 @@ import email.parser
 import email.policy
 import io
 import json
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
+from tests.fakes.http_fake import Answer, FakeServer, Request
 
-@dataclass
-class FakeOpenAI:
-    mode: str = 'ok'
-    content: dict[str, Any] = field(default_factory=dict)
-    delay_s: float = 3.0
-    requests: list[dict[str, Any]] = field(default_factory=list)  # {'path', 'authorization', 'body'}
-    image: bytes = b''  # what image generations answer (PNG or anything else); a generated PNG when empty
-    transcript: str = ''  # what audio transcriptions answer
 
-    def __post_init__(self) -> None:
-        self._server = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
-        self._server.daemon_threads = True
-        self.url = f'http://127.0.0.1:{self._server.server_address[1]}/v1'
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.02},
-                                        daemon=True)
+class FakeOpenAI(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.url = f'{self.url}/v1'
+        self.mode = 'ok'
+        self.content: dict[str, Any] = {}
+        self.delay_s = 3.0
+        self.requests: list[dict[str, Any]] = []  # {'path', 'authorization', 'body'} (+ 'form' for multipart)
+        self.image = b''  # what image generations answer (PNG or anything else); a generated PNG when empty
+        self.transcript = ''  # what audio transcriptions answer
 
-    def start(self) -> None:
-        self._thread.start()
+    def record(self, request: Request) -> None:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None
+        record = {'path': request.path, 'authorization': request.authorization, 'body': body}
+        content_type = request.headers.get('content-type') or ''
+        if content_type.startswith('multipart/form-data'):
+            record['form'] = _form_fields(content_type, request.body)
+        self.requests.append(record)
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def answer(self, request: Request) -> Answer:
+        status, body = self.answer_path(request.path) if request.method == 'POST' else (404, b'{}')
+        return status, 'application/json', body
 
-    def answer(self, path: str) -> tuple[int, bytes]:
+    def answer_path(self, path: str) -> tuple[int, bytes]:
         if path == '/v1/images/generations':
             return self.answer_image()
         if path == '/v1/audio/transcriptions':
@@ -112,38 +114,6 @@ def _default_png() -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, 'PNG')
     return buffer.getvalue()
-
-
-def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = 'HTTP/1.1'
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get('Content-Length') or 0)
-            raw = self.rfile.read(length)
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-            record = {'path': self.path, 'authorization': self.headers.get('Authorization'), 'body': body}
-            content_type = self.headers.get('Content-Type') or ''
-            if content_type.startswith('multipart/form-data'):
-                record['form'] = _form_fields(content_type, raw)
-            fake.requests.append(record)
-            status, answer = fake.answer(self.path)
-            try:
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (the timeout case)
-
-        def log_message(self, *_args: object) -> None:
-            return
-
-    return Handler
 
 
 @pytest.fixture

@@ -53,6 +53,14 @@ def test_nothing_to_compare_gives_no_percentage() -> None:
     assert empty.empty and empty.overall['streams'].week.percent is None and empty.save_rate is None
 
 
+def test_a_sum_is_not_compared_with_an_earlier_period_the_figures_only_partly_cover() -> None:
+    days = [Point(START + timedelta(days=i), 'spotify', streams=100, followers=10 + i) for i in range(40)]
+    made = summary.summarise(days).overall
+    assert made['streams'].week.percent == 0  # 7 days against 7 full days: unchanged
+    assert made['streams'].month.previous is None and made['streams'].month.percent is None  # 28 against 12 days
+    assert made['followers'].month.percent == pytest.approx((49 - 21) / 21 * 100)  # a running total still compares
+
+
 def test_pulse_sums_up_the_last_week(points: list[Point]) -> None:
     assert summary.pulse_line(summary.summarise(points)) == \
         'Week to 14 Mar: 1,400 streams, up 100%; save rate 8.0%.'

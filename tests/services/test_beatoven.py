@@ -32,9 +32,9 @@ def test_a_composed_track_is_polled_for_and_downloaded(fake_beatoven: FakeBeatov
     composed = _compose(fake_beatoven, tmp_path / 'out.mp3')
     assert composed.path.read_bytes() == fake_beatoven.track
     assert composed.credits == 41
-    paths = [path for _, path, _ in fake_beatoven.requests]
+    paths = [path for _, path, _ in fake_beatoven.calls]
     assert paths == ['/api/v1/tracks/compose', *['/api/v1/tasks/task_1'] * 3, '/files/track_1.mp3']
-    assert {auth for _, path, auth in fake_beatoven.requests if path.startswith('/api')} == {'Bearer bv_test_key'}
+    assert {auth for _, path, auth in fake_beatoven.calls if path.startswith('/api')} == {'Bearer bv_test_key'}
 
 
 @pytest.mark.parametrize(('setup', 'message'), [
