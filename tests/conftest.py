@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -131,13 +132,19 @@ def live_app(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     base_url = f'http://127.0.0.1:{port}'
     env = app_env(LIAB_DATA_DIR=str(tmp_path / 'data'), LIAB_PORT=str(port), LIAB_HOST='127.0.0.1')
-    log_path = tmp_path / 'app.log'
-    with log_path.open('wb') as log:
-        process = subprocess.Popen([sys.executable, 'app.py'], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_healthy(process, f'{base_url}/api/health', log_path)
+    with serving([sys.executable, 'app.py'], cwd=ROOT, env=env, ready_url=f'{base_url}/api/health',
+                 log_path=tmp_path / 'app.log'):
         yield base_url
+
+
+@contextmanager
+def serving(command: list[str], *, cwd: Path, env: dict[str, str], ready_url: str, log_path: Path) -> Iterator[None]:
+    """Run a web app in a subprocess until the block ends; fail with its log if it never answers `ready_url`."""
+    with log_path.open('wb') as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_healthy(process, ready_url, log_path)
+        yield
     finally:
         process.terminate()
         try:

@@ -23,7 +23,7 @@ from liab.content import plan, schedule
 from liab.errors import BadInput, NotFound, ProviderUnavailable
 from liab.models import ProjectPublic, utcnow
 from liab.providers import social
-from liab.services import projects
+from liab.services import lyrics, projects
 
 MAX_IDEAS = 20
 MAX_POSTS = 200
@@ -34,11 +34,7 @@ def song_of(data: dict[str, Any], project_id: str | None) -> dict[str, Any]:
     release = data.get('release') or {}
     meta = data.get('metadata') or {}
     versions = (data.get('lyrics') or {}).get('versions') or [{}]
-    lyrics_text = ''
-    path = ((data.get('assets') or {}).get('lyrics') or {}).get('path')
-    if path and project_id:
-        file = media.project_dir(project_id) / path
-        lyrics_text = file.read_text(encoding='utf-8') if file.exists() else ''
+    lyrics_text = lyrics.lyrics_text(data, project_id)
     return {'title': release.get('title') or versions[-1].get('title') or '', 'artist': release.get('artist') or '',
             'lyrics': lyrics_text, 'mood': release.get('mood') or meta.get('mood') or '',
             'genre': release.get('genre') or meta.get('genre') or '', 'bpm': meta.get('tempo')}

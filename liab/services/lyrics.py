@@ -272,3 +272,12 @@ _THEME_MOODS: tuple[tuple[str, set[str]], ...] = (
     ('energetic', {'run', 'hustle', 'grind', 'win', 'dance', 'rise', 'gym', 'victory'}),
     ('dreamy', {'dream', 'dreams', 'stars', 'sky', 'clouds', 'float', 'moon', 'space'}),
 )
+
+
+def lyrics_text(data: dict[str, Any], project_id: str | None) -> str:
+    """The project's current lyrics as `lyrics.txt` holds them, or '' when there are none."""
+    path = ((data.get('assets') or {}).get('lyrics') or {}).get('path')
+    if not path or not project_id:
+        return ''
+    file = media.project_dir(project_id) / path
+    return file.read_text(encoding='utf-8') if file.is_file() else ''

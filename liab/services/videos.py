@@ -23,7 +23,7 @@ from sqlmodel import Session
 from liab import media
 from liab.errors import BadInput, NotFound
 from liab.models import ProjectPublic, utcnow
-from liab.services import projects
+from liab.services import lyrics, projects
 from liab.video.ingest import IngestedVideo
 
 FOLDER = 'videos'
@@ -100,15 +100,6 @@ def videos(data: dict[str, Any]) -> list[dict[str, Any]]:
     return list((data.get('content') or {}).get('videos') or [])
 
 
-def lyrics_text(data: dict[str, Any], project_id: str | None) -> str:
-    """The project's current lyrics (lyrics.txt), or ''."""
-    path = ((data.get('assets') or {}).get('lyrics') or {}).get('path')
-    if not path or not project_id:
-        return ''
-    file = media.project_dir(project_id) / path
-    return file.read_text(encoding='utf-8') if file.is_file() else ''
-
-
 # visualizer and Canvas ---------------------------------------------------------------------------------------------
 
 
@@ -131,7 +122,7 @@ def render_inputs(data: dict[str, Any], project_id: str) -> dict[str, Any]:
     meta = data.get('metadata') or {}
     return {'song': str(song), 'song_kind': kind, 'cover': str(cover) if cover and cover.is_file() else None,
             'title': release.get('title') or _lyrics_title(data) or 'Untitled', 'artist': release.get('artist') or '',
-            'lyrics': lyrics_text(data, project_id), 'genre': release.get('genre') or meta.get('genre') or 'pop',
+            'lyrics': lyrics.lyrics_text(data, project_id), 'genre': release.get('genre') or meta.get('genre') or 'pop',
             'mood': release.get('mood') or meta.get('mood') or 'energetic'}
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from playwright.sync_api import Page, Response, expect
 
 from liab.audio.peaks import ensure_peaks
 from tests.browser.conftest import REPO_ROOT
-from tests.conftest import _wait_until_healthy, app_env, free_port
+from tests.conftest import app_env, free_port, serving
 
 if TYPE_CHECKING:
     from tests.browser.conftest import BrowserPage
@@ -65,20 +64,9 @@ def player_app(long_wav: Path, tmp_path: Path) -> Iterator[str]:
     base_url = f'http://127.0.0.1:{port}'
     env = app_env(PLAYER_MEDIA_DIR=str(long_wav.parent), PLAYER_FILE=long_wav.name, PLAYER_PORT=str(port),
                   PYTHONPATH=str(REPO_ROOT))
-    log_path = tmp_path / 'player.log'
-    with log_path.open('wb') as log:
-        process = subprocess.Popen([sys.executable, str(PLAYER_APP)], cwd=tmp_path, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_healthy(process, f'{base_url}/test/sent', log_path)
+    with serving([sys.executable, str(PLAYER_APP)], cwd=tmp_path, env=env, ready_url=f'{base_url}/test/sent',
+                 log_path=tmp_path / 'player.log'):
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_player_draws_streams_plays_and_seeks_a_ten_minute_track(

@@ -14,7 +14,7 @@ from liab.content import plan, schedule, score
 from liab.errors import LiabError
 from liab.models import utcnow
 from liab.providers import social, text
-from liab.services import content, videos
+from liab.services import content, lyrics, videos
 from liab.web.components.busy import while_busy
 from liab.web.components.clipboard import copy_text
 from liab.web.components.job_progress import JobProgress
@@ -403,7 +403,7 @@ class ContentStage:
         self.videos_box.clear()
         if project is None:
             return
-        has_lyrics = bool(videos.lyrics_text(data, project.id).strip())
+        has_lyrics = bool(lyrics.lyrics_text(data, project.id).strip())
         with self.videos_box:
             for video in videos.videos(data)[:5]:
                 with ui.card().classes('liab-lyrics-card w-full').props('flat bordered') \
@@ -433,7 +433,7 @@ class ContentStage:
 
     async def use_lyrics(self, video_id: str) -> None:
         project = self.workspace.project
-        text = videos.lyrics_text(self.workspace.data, project.id if project else None)
+        text = lyrics.lyrics_text(self.workspace.data, project.id if project else None)
         await self.save_transcript(video_id, text, 'lyrics')
 
     def _show_made(self, data: dict[str, Any]) -> None:
