@@ -1,5 +1,5 @@
 """Admin commands for the operator: `python -m liab reset-password EMAIL`, `set-plan EMAIL pro|free`,
-`import-legacy PATH [--dry-run]`, `backup PATH` and `restore PATH [--force]`.
+`import-legacy PATH [--dry-run]`, `backup PATH`, `restore PATH [--force]` and `purge [--days N] [--dry-run]`.
 
 Each prepares the data dir and migrates the database first, like the app does at start.
 """
@@ -71,6 +71,17 @@ def restore(args: argparse.Namespace) -> str:
     return '\n'.join(backups.restore_backup(args.path, force=args.force).lines())
 
 
+def purge(args: argparse.Namespace) -> str:
+    from liab.services import library
+
+    days = get_settings().anonymous_purge_days if args.days is None else args.days
+    if days <= 0:
+        return 'Nothing purged: LIAB_ANONYMOUS_PURGE_DAYS is 0 (keep anonymous projects for ever).'
+    doomed = library.purge_anonymous(days, dry_run=args.dry_run)
+    verb = 'Would delete' if args.dry_run else 'Deleted'
+    return f'{verb} {len(doomed)} anonymous working project(s) untouched for {days:g} days, with their media.'
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog='python -m liab', description='Label-in-a-Box admin commands.')
     commands = parser.add_subparsers(dest='command', required=True)
@@ -92,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument('path', type=Path, help='a folder made by the backup command')
     back.add_argument('--force', action='store_true', help='restore even though the app seems to be running')
     back.set_defaults(run=restore)
+    sweep = commands.add_parser('purge', help='delete anonymous working projects untouched for a while (the app '
+                                'does this every 6 hours too)')
+    sweep.add_argument('--days', type=float, help='untouched this many days (default: LIAB_ANONYMOUS_PURGE_DAYS)')
+    sweep.add_argument('--dry-run', action='store_true', help='change nothing; print how many would go')
+    sweep.set_defaults(run=purge)
     return parser
 
 

@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     max_video_mb: int = Field(200, ge=1, le=8192)
     max_body_kb: int = Field(1024, ge=16)  # every other request body (forms, JSON, websocket polling)
 
+    # Heavy jobs (renders, mastering, packs, videos) run in this many worker processes (0: one per core, at most 2),
+    # at this much lower CPU priority than the web process, so pages stay quick while they run.
+    job_workers: int = Field(0, ge=0, le=64)
+    job_nice: int = Field(10, ge=0, le=19)
+    # Requests per minute per client (account, else address) to /api/, and log-in attempts per minute per address.
+    api_rate_per_min: int = Field(300, ge=1)
+    login_rate_per_min: int = Field(20, ge=1)
+    storage_quota_mb: int = Field(2048, ge=0)  # media per account (anonymous: per project); 0 means no quota
+    anonymous_purge_days: float = Field(30, ge=0)  # anonymous working projects untouched this long go; 0: never
+
     text_provider: ProviderChoice = 'auto'
     images_provider: ProviderChoice = 'auto'
     speech_provider: ProviderChoice = 'auto'

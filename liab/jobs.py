@@ -1,4 +1,9 @@
-"""Long work: heavy jobs run in worker processes (paths in, paths out), one per project at a time, with progress.
+"""Long work: heavy jobs run in worker processes (paths in, paths out), with progress.
+
+One job per project may be waiting or running, and one per owner (an account, or an anonymous browser) runs at a
+time: an owner's further jobs, and everyone's once all workers are busy, wait in line in the order they came, and
+their progress says where they stand. Workers run at a lower CPU priority than the web process (`LIAB_JOB_NICE`),
+and there are `LIAB_JOB_WORKERS` of them.
 
 A job's function must be a top-level function taking `progress` as a keyword; it reports through a small file
 that the web layer polls, so no queue or pipe has to cross the process boundary.
@@ -26,6 +31,7 @@ from liab.errors import BadInput, LiabError
 
 Progress = Callable[[float, str], None]
 _PROGRESS_EVERY_S = 0.1
+_QUEUE_POLL_S = 0.1
 
 
 class JobBusy(BadInput):
@@ -42,10 +48,14 @@ class Job:
     project_id: str
     label: str
     progress_file: Path
+    owner: str = ''
     started: float = field(default_factory=time.monotonic)
+    waiting: str | None = None  # why it has not started yet, while it waits in line
 
     def progress(self) -> tuple[float, str]:
-        """(fraction 0..1, message) as the worker last reported it."""
+        """(fraction 0..1, message) as the worker last reported it, or where the job stands in line."""
+        if self.waiting is not None:
+            return 0.0, self.waiting
         try:
             report = json.loads(self.progress_file.read_text(encoding='utf-8'))
             return float(report['fraction']), str(report['message'])
@@ -58,30 +68,52 @@ class Job:
 
 
 class JobRunner:
-    def __init__(self, workers: int = 2) -> None:
-        self.workers = workers
+    def __init__(self, workers: int | None = None, nice: int | None = None) -> None:
+        self._workers = workers  # None: the setting, read when the pool starts
+        self._nice = nice
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._active: dict[str, Job] = {}
+        self._active: dict[str, Job] = {}  # project id -> its job, waiting or running
+        self._line: list[Job] = []  # waiting jobs, oldest first
+        self._running: list[Job] = []
+        # Set by the web layer: who a project's jobs belong to (its account or browser), and a check that may refuse
+        # a job before it starts (the storage quota). Both take the project id; the check runs on a thread.
+        self.owner_of: Callable[[str], str] = lambda project_id: project_id
+        self.before_run: Callable[[str], None] = lambda project_id: None
+
+    @property
+    def workers(self) -> int:
+        if self._workers is None:
+            from liab.config import get_settings
+
+            setting = get_settings().job_workers
+            self._workers = setting or max(1, min(2, os.cpu_count() or 1))
+        return self._workers
 
     def active(self, project_id: str) -> Job | None:
         return self._active.get(project_id)
 
     def start(self, project_id: str, label: str, progress_dir: Path) -> Job:
-        """Claim the project's one heavy-job slot; JobBusy if a job is running there already."""
+        """Claim the project's one heavy-job slot; JobBusy if a job is waiting or running there already."""
+        owner = self.owner_of(project_id)
         with self._lock:
             running = self._active.get(project_id)
             if running is not None:
                 raise JobBusy(f'{running.label} is still running for this project. Wait for it to finish, then try '
                               'again.')
             progress_dir.mkdir(parents=True, exist_ok=True)
-            job = Job(uuid.uuid4().hex, project_id, label, progress_dir / f'.job-{uuid.uuid4().hex}.json')
+            job = Job(uuid.uuid4().hex, project_id, label, progress_dir / f'.job-{uuid.uuid4().hex}.json', owner)
             self._active[project_id] = job
+            self._line.append(job)
+            self._place(job)
             return job
 
     async def run(self, job: Job, fn: Callable[..., Any], /, *args: Any) -> Any:
-        """Run `fn(*args, progress=...)` in a worker process and release the project's slot when it ends."""
+        """Wait for the job's turn, run `fn(*args, progress=...)` in a worker process, and free its place when it
+        ends (or when the caller gives up)."""
         try:
+            await asyncio.to_thread(self.before_run, job.project_id)
+            await self._wait_turn(job)
             loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(self.pool(), _run_in_worker, fn, str(job.progress_file), args)
@@ -91,15 +123,63 @@ class JobRunner:
         finally:
             with self._lock:
                 self._active.pop(job.project_id, None)
+                if job in self._line:
+                    self._line.remove(job)
+                if job in self._running:
+                    self._running.remove(job)
+                for waiting in self._line:
+                    self._place(waiting)
             job.progress_file.unlink(missing_ok=True)
+
+    def line(self) -> list[Job]:
+        """The jobs waiting, oldest first (a copy)."""
+        with self._lock:
+            return list(self._line)
+
+    async def _wait_turn(self, job: Job) -> None:
+        while True:
+            with self._lock:
+                if self._place(job):
+                    self._line.remove(job)
+                    self._running.append(job)
+                    job.waiting = None
+                    job.started = time.monotonic()
+                    return
+            await asyncio.sleep(_QUEUE_POLL_S)
+
+    def _place(self, job: Job) -> bool:
+        """True when `job` may start now; otherwise set its `waiting` message. Call with the lock held."""
+        busy = {other.owner: other for other in self._running}
+        ahead = self._line[:self._line.index(job)]
+        mine = busy.get(job.owner) or next((other for other in ahead if other.owner == job.owner), None)
+        if mine is not None:
+            job.waiting = f'Waiting for your other job to finish ({mine.label}). It starts right after.'
+            return False
+        # Everyone else's turn comes in order; an owner counts once, as their later jobs wait for their first.
+        owners_ahead = len({other.owner for other in ahead if other.owner not in busy})
+        free = self.workers - len(self._running)
+        if owners_ahead < free:
+            return True
+        place = owners_ahead - free + 1
+        job.waiting = (f'In line: number {place}. All {self.workers} workers are busy; your job starts as soon as '
+                       'one is free.')
+        return False
 
     def pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
                 # spawn: the web process runs threads, and forking a threaded process can deadlock the child
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context('spawn'),
-                                                 initializer=_warm_worker)
+                                                 initializer=_warm_worker, initargs=(self.nice,))
             return self._pool
+
+    @property
+    def nice(self) -> int:
+        if self._nice is None:
+            from liab.config import get_settings
+
+            self._nice = get_settings().job_nice
+        return self._nice
 
     def warm(self) -> None:
         """Start the workers now and let each load the heavy modules, so the first request is not the slow one."""
@@ -117,7 +197,7 @@ class JobRunner:
         self.shutdown()
 
 
-runner = JobRunner(workers=max(1, min(2, os.cpu_count() or 1)))
+runner = JobRunner()
 
 
 def _run_in_worker(fn: Callable[..., Any], progress_file: str, args: tuple[Any, ...]) -> Any:
@@ -145,7 +225,10 @@ class _FileProgress:
             os.replace(tmp, self.path)
 
 
-def _warm_worker() -> None:
+def _warm_worker(nice: int = 0) -> None:
+    if nice and hasattr(os, 'nice'):  # POSIX: the web process keeps the CPU first whenever both want it
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     # Before numpy loads: one BLAS thread per worker. The pool already runs a job per core, and on a busy machine
     # OpenBLAS's own threads cost 3 to 50 times the CPU on the large matrix products of true peak and resampling.
     for name in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):

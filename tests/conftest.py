@@ -138,13 +138,14 @@ def live_app(tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def serving(command: list[str], *, cwd: Path, env: dict[str, str], ready_url: str, log_path: Path) -> Iterator[None]:
+def serving(command: list[str], *, cwd: Path, env: dict[str, str], ready_url: str,
+            log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """Run a web app in a subprocess until the block ends; fail with its log if it never answers `ready_url`."""
     with log_path.open('wb') as log:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_healthy(process, ready_url, log_path)
-        yield
+        yield process
     finally:
         process.terminate()
         try:

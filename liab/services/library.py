@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from liab import media, workflow
+from liab import db, media, workflow
 from liab.errors import BadInput, NotFound
-from liab.models import Project, ProjectPublic, User
+from liab.models import Project, ProjectPublic, User, utcnow
 from liab.services import paywall, projects
 from liab.services.projects import clean_name
 
@@ -118,6 +118,26 @@ def rename(*, session: Session, user_id: str, project_id: str, name: str) -> Pro
 
 def delete_project(*, session: Session, user_id: str, project_id: str) -> None:
     _delete(session, _owned_row(session, user_id, project_id))
+
+
+def purge_anonymous(older_than_days: float, *, dry_run: bool = False, now: datetime | None = None) -> list[str]:
+    """Delete anonymous working projects (no account) untouched for `older_than_days`, with their media; the ids.
+
+    The rows go in one transaction; each folder is removed after it commits (renamed away first, so nothing
+    half-deleted is served), so a crash in between leaves a folder without a project, never the reverse.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+    with db.session_scope(write=not dry_run) as session:
+        rows = session.exec(select(Project).where(col(Project.owner_id).is_(None),
+                                                  col(Project.updated_at) < cutoff)).all()
+        doomed = [row.id for row in rows]
+        if not dry_run:
+            for row in rows:
+                session.delete(row)
+    if not dry_run:
+        for project_id in doomed:
+            media.remove_project_dir(project_id)
+    return doomed
 
 
 def advance(*, session: Session, user_id: str, project_id: str) -> str:

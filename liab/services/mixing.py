@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from liab import media
+from liab import media, quota
 from liab.audio import dsp, ingest
 from liab.errors import BadInput
 from liab.models import ProjectPublic, utcnow
@@ -206,6 +206,7 @@ def store_master(*, session: Session, project_id: str, made: dict[str, Any], sou
 
 def take_input(*, project_id: str, source: Any, original_name: str, max_bytes: int) -> ingest.IngestedAudio:
     """A finished song (or any audio) uploaded to enter the chain at step 2: through the safe intake."""
+    quota.check_upload(project_id, source)
     folder = media.project_dir(project_id, create=True) / INPUTS
     folder.mkdir(parents=True, exist_ok=True)
     return ingest.ingest_audio(source, original_name=original_name, dest_dir=folder, max_bytes=max_bytes,

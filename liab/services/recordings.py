@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Literal
 import numpy as np
 from sqlmodel import Session
 
-from liab import media
+from liab import media, quota
 from liab.audio import ingest, io
 from liab.audio.ingest import IngestedAudio
 from liab.audio.peaks import peaks_path
@@ -56,6 +56,7 @@ def intake(*, project_id: str, source: Path | BinaryIO, original_name: str, max_
 
     Sync and slow (ffmpeg decodes the whole file): the web layer runs it on a worker thread.
     """
+    quota.check_upload(project_id, source)
     folder = media.project_dir(project_id, create=True) / FOLDER
     return ingest.ingest_audio(source, original_name=original_name, dest_dir=folder, max_bytes=max_bytes,
                                allowed=FORMATS, stem='take')

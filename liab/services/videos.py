@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
-from liab import media
+from liab import media, quota
 from liab.errors import BadInput, NotFound
 from liab.models import ProjectPublic, utcnow
 from liab.services import lyrics, projects
@@ -41,6 +41,7 @@ def take_video(*, project_id: str, source: Path | BinaryIO, original_name: str, 
     """Check an uploaded clip with the safe intake and store it under a generated name in `videos/` (slow: a thread)."""
     from liab.video.ingest import ingest_video
 
+    quota.check_upload(project_id, source)
     folder = media.project_dir(project_id, create=True) / FOLDER
     return ingest_video(source, original_name=original_name, dest_dir=folder, max_bytes=max_bytes, stem='video')
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
+import logging
 import socket
 import time
 from dataclasses import dataclass
@@ -12,12 +14,12 @@ from pathlib import Path
 from nicegui import app, ui
 from nicegui.storage import Storage
 
-from liab import __version__, db, jobs
+from liab import __version__, db, jobs, quota
 from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
-from liab.web import auth_pages, billing_pages, home
+from liab.web import auth_pages, billing_pages, home, loop_probe, ratelimit
 from liab.web.api import analytics as analytics_api
 from liab.web.api import auth as auth_api
 from liab.web.api import beats as beats_api
@@ -32,7 +34,9 @@ from liab.web.api import release as release_api
 from liab.web.api import voices as voices_api
 from liab.web.api.common import install_openapi
 from liab.web.middleware import RequestGuard, body_limits
+from liab.web.ratelimit import RateLimit
 
+HOUSEKEEPING_FIRST_S, HOUSEKEEPING_EVERY_S = 60, 6 * 3600
 STATIC_DIR = Path(__file__).resolve().parents[2] / 'static'
 
 
@@ -60,6 +64,8 @@ def setup() -> RunConfig:
     app.add_static_files('/static', STATIC_DIR)
     ui.add_head_html(f'<link rel="stylesheet" href="/static/liab.css?v={_asset_version()}">', shared=True)
     app.add_middleware(RequestGuard, limit=body_limits(settings))
+    ratelimit.install(settings)
+    app.add_middleware(RateLimit, limits=ratelimit.limits)  # added last, so it runs first: a 429 reads no body
     health.register()
     media.register()
     peaks.register()
@@ -77,7 +83,11 @@ def setup() -> RunConfig:
     home.create()
     auth_pages.create()
     billing_pages.create()
+    jobs.runner.owner_of = quota.owner_key  # one running heavy job per account (or anonymous browser)
+    jobs.runner.before_run = quota.check
+    app.on_startup(_housekeeping)
     app.on_startup(jobs.runner.warm)  # worker processes load the audio code now, not on the first request
+    app.on_startup(loop_probe.start)  # how late the event loop runs, reported by /api/health
     app.on_shutdown(db.reset_engine)
     return RunConfig(settings, secrets.storage)
 
@@ -96,6 +106,27 @@ def check_port(host: str, port: int) -> None:
 
 def _asset_version() -> int:
     return int(max(path.stat().st_mtime for path in STATIC_DIR.rglob('*') if path.is_file()))
+
+
+async def _housekeeping() -> None:
+    """Every few hours, off the event loop: anonymous working projects untouched for LIAB_ANONYMOUS_PURGE_DAYS go."""
+    from nicegui import run
+
+    from liab.services import library
+
+    await asyncio.sleep(HOUSEKEEPING_FIRST_S)  # not in the busy first minute
+    while True:
+        days = get_settings().anonymous_purge_days
+        if days > 0:
+            try:
+                doomed = await run.io_bound(library.purge_anonymous, days)
+            except Exception:  # a busy or broken database: try again next round, and say so in the log
+                logging.getLogger(__name__).exception('purging old anonymous projects failed')
+            else:
+                if doomed:
+                    logging.getLogger(__name__).info('purged %d anonymous projects untouched for %g days',
+                                                     len(doomed), days)
+        await asyncio.sleep(HOUSEKEEPING_EVERY_S)
 
 
 def _sweep_tmp(settings: Settings, max_age_s: float = 3600) -> None:

@@ -11,6 +11,7 @@ from liab import logs
 from liab.errors import LiabError
 from liab.services import auth, billing, library
 from liab.services.auth import AuthResult
+from liab.web import ratelimit
 from liab.web.bridge import as_user, in_session
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
 from liab.web.projects_dialog import show_projects
@@ -191,6 +192,7 @@ def _form(kind: str, label: str, service: Callable[..., AuthResult], on_signed_i
         button.props('loading')
         try:
             with logs.action(kind):
+                ratelimit.limits().check_login(_address())
                 result = await in_session(service, write=True, email=email.value or '', password=password.value or '')
             if kind == 'signup':
                 await in_session(billing.after_sign_up, write=True, user_id=result.user.id)
@@ -204,6 +206,11 @@ def _form(kind: str, label: str, service: Callable[..., AuthResult], on_signed_i
     for field in (email, password):
         field.on('keydown.enter', submit)
     button = ui.button(label, on_click=submit).props('unelevated no-caps').classes('w-full').mark(f'{kind}-submit')
+
+
+def _address() -> str | None:
+    request = getattr(ui.context.client, 'request', None)
+    return request.client.host if request is not None and request.client is not None else None
 
 
 def _password(label: str) -> ui.input:

@@ -9,14 +9,20 @@ from liab import __version__, db
 from liab.audio import io
 from liab.config import get_settings
 from liab.providers import active_providers
+from liab.web import loop_probe
 from liab.web.api.common import docs
+
+_MS = {'type': ['number', 'null']}
 
 
 def register() -> None:
     app.add_api_route('/api/health', health, methods=['GET'], tags=['utility'], **docs(auth=False, answer={
-        'type': 'object', 'required': ['status', 'version', 'database', 'ffmpeg', 'providers'],
+        'type': 'object', 'required': ['status', 'version', 'database', 'ffmpeg', 'providers', 'loop_lag_ms'],
         'properties': {'status': {'type': 'string'}, 'version': {'type': 'string'}, 'database': {'type': 'string'},
-                       'ffmpeg': {'type': 'string'}, 'providers': {'type': 'object'}}}))
+                       'ffmpeg': {'type': 'string'}, 'providers': {'type': 'object'},
+                       'loop_lag_ms': {  # how late the event loop ran over the last minute (liab.web.loop_probe)
+                           'type': 'object', 'required': ['p50', 'p99', 'max', 'samples'],
+                           'properties': {'p50': _MS, 'p99': _MS, 'max': _MS, 'samples': {'type': 'integer'}}}}}))
 
 
 async def health() -> JSONResponse:
@@ -29,6 +35,7 @@ async def health() -> JSONResponse:
         'database': database,
         'ffmpeg': ffmpeg,
         'providers': active_providers(get_settings()),
+        'loop_lag_ms': loop_probe.probe.stats(),
     }
     return JSONResponse(body, status_code=503 if failing else 200, headers={'Cache-Control': 'no-store'})
 

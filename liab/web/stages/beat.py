@@ -7,7 +7,7 @@ from typing import Any
 
 from nicegui import events, run, ui
 
-from liab import jobs, logs, media
+from liab import jobs, logs, media, quota
 from liab.audio import ingest, synth
 from liab.config import get_settings
 from liab.errors import LiabError, ProviderUnavailable
@@ -135,6 +135,7 @@ class BeatStage:
         with logs.action('upload_beat', project.id) as record:
             try:
                 data = await event.file.read()
+                await run.io_bound(quota.check_upload, project.id, data)
                 taken = await run.io_bound(ingest.ingest_audio, io.BytesIO(data), original_name=event.file.name,
                                            dest_dir=folder, max_bytes=_upload_cap(), allowed=UPLOAD_FORMATS,
                                            stem='beat')

@@ -8,7 +8,7 @@ from typing import Any
 
 from nicegui import events, run, ui
 
-from liab import logs, media
+from liab import logs, media, quota
 from liab.errors import LiabError
 from liab.providers import text
 from liab.services import release
@@ -132,7 +132,9 @@ class ReleaseStage:
         folder.mkdir(parents=True, exist_ok=True)
         with logs.action('own_cover', project.id) as record:
             try:
-                own = await run.io_bound(art.take_own_cover, io.BytesIO(await event.file.read()), dest_dir=folder,
+                data = await event.file.read()
+                await run.io_bound(quota.check_upload, project.id, data)
+                own = await run.io_bound(art.take_own_cover, io.BytesIO(data), dest_dir=folder,
                                          max_bytes=MAX_COVER_BYTES)
             except LiabError as exc:
                 record.outcome = type(exc).__name__
