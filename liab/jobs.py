@@ -161,8 +161,8 @@ class JobRunner:
         if owners_ahead < free:
             return True
         place = owners_ahead - free + 1
-        job.waiting = (f'In line: number {place}. All {self.workers} workers are busy; your job starts as soon as '
-                       'one is free.')
+        busy_text = 'The worker is busy' if self.workers == 1 else f'All {self.workers} workers are busy'
+        job.waiting = f'In line: number {place}. {busy_text}; your job starts as soon as one is free.'
         return False
 
     def pool(self) -> ProcessPoolExecutor:
