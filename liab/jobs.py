@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from liab import media
 from liab.errors import BadInput, LiabError
 
 Progress = Callable[[float, str], None]
@@ -102,7 +103,9 @@ class JobRunner:
                 raise JobBusy(f'{running.label} is still running for this project. Wait for it to finish, then try '
                               'again.')
             progress_dir.mkdir(parents=True, exist_ok=True)
-            job = Job(uuid.uuid4().hex, project_id, label, progress_dir / f'.job-{uuid.uuid4().hex}.json', owner)
+            # Hidden and tagged with this process, like every temp file (liab.media): a restart sweeps a dead job's.
+            progress_file = progress_dir / f'{media.temp_prefix(f"job-{uuid.uuid4().hex}")}progress.part.json'
+            job = Job(uuid.uuid4().hex, project_id, label, progress_file, owner)
             self._active[project_id] = job
             self._line.append(job)
             self._place(job)
@@ -219,7 +222,7 @@ class _FileProgress:
         self._last = now
         payload = json.dumps({'fraction': max(0.0, min(1.0, float(fraction))), 'message': message})
         with contextlib.suppress(OSError):
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix='.progress-')
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=media.temp_prefix('progress'), suffix='.part')
             with os.fdopen(fd, 'w', encoding='utf-8') as handle:
                 handle.write(payload)
             os.replace(tmp, self.path)

@@ -193,6 +193,16 @@ def ai_disclosure(assets: dict) -> dict[str, dict]:
     return out
 
 
+def hidden_character(text: str) -> str | None:
+    """'U+202E' for the first invisible or control character in `text` (direction overrides, NUL, line
+    separators, private use), None when it has none; the zero-width joiners of emoji and some scripts are fine."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ('Cc', 'Co', 'Cs', 'Cn', 'Zl', 'Zp') or (category == 'Cf' and char not in _ALLOWED_FORMAT):
+            return f'U+{ord(char):04X}'
+    return None
+
+
 def _text(values: dict, key: str, label: str, limit: int, *, required: bool = False, field: str | None = None) -> str:
     field = field or key
     raw = values.get(key)
@@ -201,10 +211,9 @@ def _text(values: dict, key: str, label: str, limit: int, *, required: bool = Fa
     if not isinstance(raw, str):
         raise FieldError(field, f'{label}: expected text.')
     text = unicodedata.normalize('NFC', raw).strip()
-    for char in text:
-        category = unicodedata.category(char)
-        if category in ('Cc', 'Co', 'Cs', 'Cn', 'Zl', 'Zp') or (category == 'Cf' and char not in _ALLOWED_FORMAT):
-            raise FieldError(field, f'{label}: remove the invisible or control character U+{ord(char):04X}.')
+    hidden = hidden_character(text)
+    if hidden:
+        raise FieldError(field, f'{label}: remove the invisible or control character {hidden}.')
     text = ' '.join(text.split())
     if required and not text:
         raise FieldError(field, f'{label}: this cannot be empty.')

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -164,7 +165,7 @@ def master_job(source: str, folder: str, chain: dict[str, Any] | None, master: d
 def _part(folder: str, name: str) -> Path:
     """A hidden file for a job's output; it keeps the .wav suffix, which the DSP reads the format from."""
     Path(folder).mkdir(parents=True, exist_ok=True)
-    return Path(folder) / f'.{name}.{uuid.uuid4().hex[:8]}.part.wav'
+    return Path(folder) / f'{media.temp_prefix(name)}{uuid.uuid4().hex[:8]}{media.TEMP_SUFFIX}.wav'
 
 
 # storing (web process, one transaction each) ---------------------------------------------------------------------
@@ -205,23 +206,35 @@ def store_master(*, session: Session, project_id: str, made: dict[str, Any], sou
 
 
 def take_input(*, project_id: str, source: Any, original_name: str, max_bytes: int) -> ingest.IngestedAudio:
-    """A finished song (or any audio) uploaded to enter the chain at step 2: through the safe intake."""
+    """A finished song (or any audio) uploaded to enter the chain at step 2: through the safe intake, into a hidden
+    folder that store_input moves it out of, so an upload the project never records leaves no file of its own."""
     quota.check_upload(project_id, source)
-    folder = media.project_dir(project_id, create=True) / INPUTS
-    folder.mkdir(parents=True, exist_ok=True)
-    return ingest.ingest_audio(source, original_name=original_name, dest_dir=folder, max_bytes=max_bytes,
-                               allowed=INPUT_FORMATS, stem='input')
+    staging = media.temp_dir(media.project_dir(project_id, create=True) / INPUTS, 'input')
+    try:
+        return ingest.ingest_audio(source, original_name=original_name, dest_dir=staging, max_bytes=max_bytes,
+                                   allowed=INPUT_FORMATS, stem='input')
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def store_input(*, session: Session, project_id: str, taken: ingest.IngestedAudio,
                 kind: str = 'song') -> ProjectPublic:
     """An uploaded song for the chain (kind 'song') or a reference track for the master (kind 'reference')."""
-    entry = {'id': uuid.uuid4().hex[:12], 'name': taken.display_name, 'kind': kind,
-             'path': media.relative(project_id, taken.path), 'duration_s': round(taken.duration_s, 2),
-             'source': AssetSource('uploaded').to_json(), 'added_at': utcnow().isoformat()}
-    return projects.change_project(
-        session=session, project_id=project_id,
-        change=lambda data: data.setdefault('mix', {}).setdefault('inputs', []).append(entry))
+    staged = taken.path
+    target = staged.parent.parent / staged.name if staged.parent.name.endswith(media.TEMP_SUFFIX) else staged
+    try:
+        entry = {'id': uuid.uuid4().hex[:12], 'name': taken.display_name, 'kind': kind,
+                 'path': media.relative(project_id, target), 'duration_s': round(taken.duration_s, 2),
+                 'source': AssetSource('uploaded').to_json(), 'added_at': utcnow().isoformat()}
+        project = projects.change_project(
+            session=session, project_id=project_id,
+            change=lambda data: data.setdefault('mix', {}).setdefault('inputs', []).append(entry))
+        os.replace(staged, target)  # NOTE: last: the caller's transaction commits right after
+    finally:
+        if staged != target:
+            shutil.rmtree(staged.parent, ignore_errors=True)
+    return project
 
 
 def spec_metadata(*, chain: dict[str, Any] | None, preset: str | None, ai_mix: bool, ai_master: bool,

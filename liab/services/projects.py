@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from liab import workflow
 from liab.errors import BadInput, Conflict, NotFound
 from liab.models import Project, ProjectPublic, utcnow
+from liab.release.details import hidden_character
 
 SourceKind = Literal['uploaded', 'local', 'service']
 _ASSET_KEY = re.compile(r'^[a-z0-9][a-z0-9_./-]{0,119}$')
@@ -179,6 +180,9 @@ def clean_name(name: str) -> str:
     cleaned = ' '.join(str(name or '').split())
     if not cleaned:
         raise BadInput('A project needs a name.')
+    hidden = hidden_character(cleaned)
+    if hidden:
+        raise BadInput(f'Project name: remove the invisible or control character {hidden}.')
     if len(cleaned) > MAX_NAME:
         raise BadInput(f'Project names are at most {MAX_NAME} characters.')
     return cleaned

@@ -7,8 +7,11 @@ The first take becomes the lead vocal and ticks the Upload stage.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 import re
+import shutil
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -52,14 +55,20 @@ class TakeResult:
 
 
 def intake(*, project_id: str, source: Path | BinaryIO, original_name: str, max_bytes: int) -> IngestedAudio:
-    """Check an upload with the safe intake and store it under a generated name in the project's stems folder.
+    """Check an upload with the safe intake and keep it under a generated name, in a hidden folder of the project's
+    stems folder until store_take moves it into place: an upload that is refused, or dies with the server before
+    the project records it, never leaves a file of its own in the project.
 
     Sync and slow (ffmpeg decodes the whole file): the web layer runs it on a worker thread.
     """
     quota.check_upload(project_id, source)
-    folder = media.project_dir(project_id, create=True) / FOLDER
-    return ingest.ingest_audio(source, original_name=original_name, dest_dir=folder, max_bytes=max_bytes,
-                               allowed=FORMATS, stem='take')
+    staging = media.temp_dir(media.project_dir(project_id, create=True) / FOLDER, 'take')
+    try:
+        return ingest.ingest_audio(source, original_name=original_name, dest_dir=staging, max_bytes=max_bytes,
+                                   allowed=FORMATS, stem='take')
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def preview_path(taken: IngestedAudio) -> Path | None:
@@ -89,13 +98,17 @@ def measure_take(path: str, audio_format: str, preview: str | None = None, *, pr
 def store_take(*, session: Session, project_id: str, taken: IngestedAudio, origin: Origin,
                latency_ms: float | None = None, levels: dict[str, Any] | None = None,
                preview: Path | None = None) -> TakeResult:
-    """Add a take the intake stored (and measure_take measured) to the project; the first becomes the lead vocal
-    and every take ticks the Upload stage. On a refusal the take's files are removed."""
+    """Add a take the intake stored (and measure_take measured) to the project and move its files into the stems
+    folder; the first becomes the lead vocal and every take ticks the Upload stage. On a refusal the take's files
+    are removed."""
     try:
         if origin not in ('uploaded', 'recorded'):
             raise BadInput(f'Unknown take origin {origin!r}.')
-        entry = _entry(project_id, taken, origin=origin, latency_ms=_latency(latency_ms), levels=levels or {},
-                       preview=preview)
+        preview = preview if preview is not None and preview.exists() else None
+        placed = {path: _placed(path) for path in (taken.path, preview) if path is not None}
+        entry = _entry(project_id, dataclasses.replace(taken, path=placed[taken.path]), origin=origin,
+                       latency_ms=_latency(latency_ms), levels=levels or {},
+                       preview=placed[preview] if preview is not None else None)
 
         def add(data: dict[str, Any]) -> None:
             stems = _stems(data)
@@ -108,6 +121,10 @@ def store_take(*, session: Session, project_id: str, taken: IngestedAudio, origi
 
         projects.change_project(session=session, project_id=project_id, change=add)
         project = projects.complete_stage(session=session, project_id=project_id, stage_id='upload').project
+        for staged, target in placed.items():  # NOTE: last: the caller's transaction commits right after
+            if staged != target:
+                os.replace(staged, target)
+        _remove_staging(taken.path)
     except BaseException:
         discard_files(project_id, taken.path, preview)
         raise
@@ -204,16 +221,33 @@ def take_warnings(peak_db: float, levels: dict[str, Any]) -> list[dict[str, str]
 
 
 def discard_files(project_id: str, *paths: Path | None) -> None:
-    """Remove a take's files and the waveform caches beside them; missing ones are fine."""
+    """Remove a take's files (where the intake left them and where store_take puts them) and the waveform caches
+    beside them; missing ones are fine."""
     folder = (media.project_dir(project_id) / FOLDER).resolve()
     for path in paths:
         if path is None or not Path(path).resolve().is_relative_to(folder):
             continue
-        for doomed in (Path(path), peaks_path(Path(path))):
-            doomed.unlink(missing_ok=True)
+        for copy in {Path(path), _placed(Path(path))}:
+            for doomed in (copy, peaks_path(copy)):
+                doomed.unlink(missing_ok=True)
+        _remove_staging(Path(path))
 
 
 # helpers ---------------------------------------------------------------------------------------------------------
+
+def _placed(path: Path) -> Path:
+    """Where a take the intake keeps in its hidden folder goes in the stems folder; other paths stay."""
+    return path.parent.parent / path.name if _staged(path) else path
+
+
+def _staged(path: Path) -> bool:
+    return path.parent.name.startswith('.take.') and path.parent.name.endswith(media.TEMP_SUFFIX)
+
+
+def _remove_staging(path: Path) -> None:
+    if _staged(path):
+        shutil.rmtree(path.parent, ignore_errors=True)
+
 
 def _entry(project_id: str, taken: IngestedAudio, *, origin: Origin, latency_ms: float | None,
            levels: dict[str, Any], preview: Path | None) -> dict[str, Any]:
@@ -230,7 +264,7 @@ def _entry(project_id: str, taken: IngestedAudio, *, origin: Origin, latency_ms:
         'added_at': utcnow().isoformat(),
         'metadata': {'filename': _base_name(taken.display_name), 'size': taken.size_bytes},
         'path': relpath,
-        'preview': media.relative(project_id, preview) if preview and preview.exists() else None,
+        'preview': media.relative(project_id, preview) if preview else None,
         'name': '',
         'format': taken.format,
         'duration_s': round(taken.duration_s, 3),

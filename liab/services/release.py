@@ -9,6 +9,8 @@ paths out, hidden files moved into place by the store_* functions in one transac
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,11 @@ FOLDER = 'release'
 COVER_DIR = 'release/cover'
 COPY_FILES = {'description': 'release_description.txt', 'pitch': 'press_pitch.txt', 'tagline': 'tagline.txt'}
 PACK = 'release/release_pack.zip'
+PACK_NAME = 'release_pack.zip'
+# What a pack build makes besides metadata.json, relative to the release folder; the ZIP last, so it is never newer
+# than the files beside it.
+PACK_FILES = ('audio/mixed_mastered.wav', 'audio/mixed_mastered_16bit.wav', 'audio/mixed_mastered.mp3',
+              'docs/lyrics.pdf', 'docs/split_sheet.pdf', PACK_NAME)
 MAX_COPY = 5000
 
 
@@ -178,11 +185,20 @@ def store_copy(*, session: Session, project_id: str, copy: dict[str, str], sourc
 
 
 def pack_job(inputs: dict[str, Any], folder: str, *, progress: Any) -> dict[str, Any]:
-    """Job: masters, PDFs, metadata and the ZIP into `folder` (the project's release folder)."""
+    """Job: masters, PDFs, metadata and the ZIP for `folder` (the project's release folder), built in a hidden
+    folder there that store_pack moves into place: a build that fails or is killed leaves the last pack as it was."""
+    stage = media.temp_dir(Path(folder), 'pack')
+    try:
+        return {**_build_pack(inputs, Path(folder), stage, progress), 'staged': str(stage)}
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _build_pack(inputs: dict[str, Any], release_dir: Path, work: Path, progress: Any) -> dict[str, Any]:
     from liab.release import details as release_details
     from liab.release import documents, masters, pack
 
-    work = Path(folder)
     (work / 'audio').mkdir(parents=True, exist_ok=True)
     (work / 'docs').mkdir(parents=True, exist_ok=True)
     parsed = release_details.parse_details(inputs['details'])
@@ -201,13 +217,12 @@ def pack_job(inputs: dict[str, Any], folder: str, *, progress: Any) -> dict[str,
              'cover/cover_vertical.jpg': Path(inputs['cover']['cover_vertical']), 'lyrics/lyrics.pdf': lyrics_pdf,
              'metadata/split_sheet.pdf': split_pdf}
     for name in COPY_FILES.values():
-        if (work / 'copy' / name).exists():
-            files[f'copy/{name}'] = work / 'copy' / name
+        if (release_dir / 'copy' / name).exists():
+            files[f'copy/{name}'] = release_dir / 'copy' / name
     metadata = {**inputs['metadata'], 'masters': made['report']}
     progress(0.8, 'Packing the ZIP')
-    built = pack.build_pack(files, metadata, work / 'release_pack.zip', progress=lambda f, m: progress(0.8 + 0.2 * f,
-                                                                                                        m))
-    return {'path': str(built['path']), 'bytes': built['bytes'], 'entries': built['entries'],
+    built = pack.build_pack(files, metadata, work / PACK_NAME, progress=lambda f, m: progress(0.8 + 0.2 * f, m))
+    return {'path': str(release_dir / PACK_NAME), 'bytes': built['bytes'], 'entries': built['entries'],
             'metadata': built['metadata']}
 
 
@@ -281,7 +296,27 @@ def metadata_document(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def store_pack(*, session: Session, project_id: str, user_id: str, made: dict[str, Any]) -> ProjectPublic:
-    """Record the pack; the free plan counts this project's first pack in 24 hours as the day's release."""
+    """Record the pack and move the files pack_job built into place; the free plan counts this project's first pack
+    in 24 hours as the day's release. When it is refused, the files built are removed and the last pack stays."""
+    staged = Path(made['staged']) if made.get('staged') else None
+    try:
+        project = _record_pack(session=session, project_id=project_id, user_id=user_id, made=made)
+        if staged is not None:
+            _place_pack(staged, media.project_dir(project_id) / FOLDER)
+    finally:
+        if staged is not None:
+            shutil.rmtree(staged, ignore_errors=True)
+    return project
+
+
+def _place_pack(staged: Path, release_dir: Path) -> None:
+    for relpath in PACK_FILES:
+        target = release_dir / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / relpath, target)
+
+
+def _record_pack(*, session: Session, project_id: str, user_id: str, made: dict[str, Any]) -> ProjectPublic:
     project = projects.get_project(session=session, project_id=project_id)
     released_at = release_state(project.data).get('released_at')
     now = utcnow()

@@ -15,6 +15,7 @@ from nicegui import app, ui
 from nicegui.storage import Storage
 
 from liab import __version__, db, jobs, quota
+from liab import media as media_files
 from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
@@ -58,6 +59,7 @@ def setup() -> RunConfig:
     db.reset_engine()
     db.init_db(settings)
     _sweep_tmp(settings)
+    media_files.sweep_dead_writes(settings.media_dir)  # temp files of writes a crash cut short
 
     app.docs_url, app.redoc_url, app.openapi_url = '/api/docs', '/api/redoc', '/openapi.json'  # ui.run serves them
     install_openapi(app, version=__version__)

@@ -112,13 +112,17 @@ def test_only_the_owning_browser_gets_the_project(database: Path) -> None:
         _call(projects.get_owned_project, project_id='00000000-0000-4000-8000-000000000000', browser_id='browser-a')
 
 
-@pytest.mark.parametrize(('name', 'expected'), [('  Night   Drive ', 'Night Drive'), ('<b>Bold</b>', '<b>Bold</b>')])
+@pytest.mark.parametrize(('name', 'expected'), [('  Night   Drive ', 'Night Drive'), ('<b>Bold</b>', '<b>Bold</b>'),
+                                                ('👩\u200d🎤 Ballads', '👩\u200d🎤 Ballads')])
 def test_rename_keeps_the_text_and_tidies_spaces(database: Path, name: str, expected: str) -> None:
     project = _call(projects.rename_project, project_id=_new(), name=name)
     assert project.name == expected
 
 
-@pytest.mark.parametrize(('name', 'message'), [('   ', 'needs a name'), ('x' * 121, 'at most 120')])
+@pytest.mark.parametrize(('name', 'message'), [
+    ('   ', 'needs a name'), ('x' * 121, 'at most 120'),
+    ('song\u202egnp.exe', 'Project name: remove the invisible or control character U\\+202E'),
+    ('nul\x00name', 'character U\\+0000'), ('zero\u200bwidth', 'character U\\+200B')])
 def test_bad_names_are_refused(database: Path, name: str, message: str) -> None:
     with pytest.raises(BadInput, match=message):
         _call(projects.rename_project, project_id=_new(), name=name)

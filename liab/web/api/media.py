@@ -1,7 +1,8 @@
 """GET /media/{project_id}/{path}: project files, only for the browser (or, later, the user) that owns them.
 
 Nothing under the data dir is reachable any other way: routes derived from project files (peaks.py) go through
-owned_file() here too.
+owned_file() here too. Only sound, pictures and video are shown in the browser, each under its own type; any other
+file (an uploaded or planted .html, .svg or .js among them) is a download, never a page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ from liab.services import auth, projects
 from liab.web.api.common import bearer_token
 from liab.web.bridge import in_session
 
+# Types by suffix, not by the system's mime.types: the only files a browser may show in place. No SVG (it runs
+# scripts) and no playlists (they point elsewhere).
+INLINE_TYPES = {
+    '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.flac': 'audio/flac', '.aif': 'audio/aiff', '.aiff': 'audio/aiff',
+    '.m4a': 'audio/mp4', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.mp4': 'video/mp4', '.m4v': 'video/mp4',
+    '.mov': 'video/quicktime', '.webm': 'video/webm', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
+    '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif',
+}
+# Files the app makes for the artist to save; they are downloads under their own type, anything else is bytes.
+DOWNLOAD_TYPES = {
+    '.zip': 'application/zip', '.pdf': 'application/pdf', '.csv': 'text/csv', '.json': 'application/json',
+    '.txt': 'text/plain', '.ics': 'text/calendar',
+}
 # Project files are the artist's own uploads too: never let a browser run them as a page.
 HEADERS = {
     'Cache-Control': 'private, max-age=0, must-revalidate',
@@ -34,9 +48,13 @@ async def serve(request: Request, project_id: str, path: str) -> Response:
     file = await owned_file(request, project_id, path)
     if file is None:
         return not_found()
-    if request.query_params.get('download') == '1':  # a Download button: save, named after the file
-        return FileResponse(file, headers=HEADERS, filename=file.name)
-    return FileResponse(file, headers=HEADERS)
+    suffix = file.suffix.lower()
+    inline = INLINE_TYPES.get(suffix)
+    # A Download button (download=1), or a file that is not sound, a picture or video: save it, named after the file.
+    if inline is None or request.query_params.get('download') == '1':
+        kind = inline or DOWNLOAD_TYPES.get(suffix, 'application/octet-stream')
+        return FileResponse(file, media_type=kind, headers=HEADERS, filename=file.name)
+    return FileResponse(file, media_type=inline, headers=HEADERS)
 
 
 async def owned_file(request: Request, project_id: str, path: str) -> Path | None:
