@@ -190,11 +190,25 @@ class JobRunner:
         for _ in range(self.workers):
             pool.submit(_noop)
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, terminate: bool = False) -> None:
+        """Stop the pool; with `terminate`, end its workers now, running jobs included (the app is stopping)."""
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            return
+        # Python 3.11 has no public way to end the workers (3.14 adds terminate_workers); without it they would wait
+        # for more work after the app is gone, each holding its memory.
+        workers = list((getattr(pool, '_processes', None) or {}).values()) if terminate else []
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+        for worker in workers:
+            worker.join(5)
+
+    def stop(self) -> None:
+        """For the app's shutdown: end the workers with it."""
+        self.shutdown(terminate=True)
 
     def _reset_pool(self) -> None:
         self.shutdown()

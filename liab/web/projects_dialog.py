@@ -15,6 +15,7 @@ from liab.services import archive, library
 from liab.services.library import ProjectSummary
 from liab.web.bridge import as_user
 from liab.web.components.dialogs import confirm, dismiss, form_error, page_dialog
+from liab.web.components.upload import Upload
 
 if TYPE_CHECKING:
     from liab.web.home import Workspace
@@ -126,8 +127,8 @@ def _importer(workspace: Workspace) -> ui.upload:
         ui.notify(f'Imported "{project.name}".', type='positive')
         ui.navigate.reload()
 
-    return ui.upload(on_upload=imported, auto_upload=True, max_file_size=cap,
-                     on_rejected=lambda: ui.notify('That file is too large to import here.', type='negative')) \
+    return Upload(on_upload=imported, auto_upload=True, max_file_size=cap,
+                  on_rejected=lambda: ui.notify('That file is too large to import here.', type='negative')) \
         .props('accept=.zip,application/zip').classes('hidden').mark('import-upload')
 
 

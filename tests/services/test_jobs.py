@@ -172,3 +172,19 @@ async def test_workers_run_at_the_lower_priority_of_the_setting(tmp_path: Path) 
         assert worker_nice == os.nice(0) + 7
     finally:
         runner.shutdown()
+
+
+async def test_stopping_ends_the_workers_even_in_the_middle_of_a_job(tmp_path: Path) -> None:
+    runner = jobs.JobRunner(workers=1, nice=0)
+    job = runner.start('p', 'Squaring', tmp_path)
+    task = asyncio.create_task(runner.run(job, slow_square, 3))
+    while job.progress()[1] == 'Starting…':
+        await asyncio.sleep(0.01)
+    workers = list(runner.pool()._processes.values())
+    assert workers and all(worker.is_alive() for worker in workers)
+
+    runner.stop()
+
+    assert not any(worker.is_alive() for worker in workers)
+    with pytest.raises(jobs.JobFailed, match='Squaring stopped unexpectedly'):
+        await task

@@ -1,4 +1,4 @@
-"""GET /api/health: is the app usable, and with which providers."""
+"""GET /api/health: is the app usable, with which providers, and how late its event loop has been running."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from liab.models import utcnow
 from liab.services import analytics
 from liab.web.bridge import in_session
 from liab.web.components.dialogs import confirm
+from liab.web.components.upload import Upload
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
 
@@ -83,9 +84,9 @@ class AnalyticsStage:
             ui.label(','.join(csvfile.OUR_COLUMNS)).classes('liab-analytics-code').mark('analytics-columns')
             ui.label('A file with a bad row is refused whole, naming the line; days already here are updated.') \
                 .classes('liab-note')
-            self.upload = ui.upload(auto_upload=True, max_file_size=csvfile.MAX_BYTES, on_upload=self.import_file,
-                                    on_rejected=lambda: ui.notify(f'That file is too large ({MAX_MB} MB at most).',
-                                                                  type='negative')) \
+            self.upload = Upload(auto_upload=True, max_file_size=csvfile.MAX_BYTES, on_upload=self.import_file,
+                                 on_rejected=lambda: ui.notify(f'That file is too large ({MAX_MB} MB at most).',
+                                                               type='negative')) \
                 .props('accept=.csv,text/csv').classes('hidden').mark('analytics-upload')
             self.pick = ui.button('Choose a CSV file', icon='upload_file',
                                   on_click=lambda: self.upload.run_method('pickFiles')) \

@@ -14,6 +14,7 @@ from liab.errors import LiabError, ProviderUnavailable
 from liab.providers import beats as beatoven
 from liab.services import beats
 from liab.web.components.job_progress import JobProgress
+from liab.web.components.upload import Upload
 from liab.web.components.waveform import WaveformPlayer
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
@@ -54,10 +55,10 @@ class BeatStage:
                 with ui.row(align_items='center').classes('w-full'):
                     self.create_button = ui.button('Create beat', icon='auto_awesome', on_click=self.create_beat) \
                         .props('unelevated no-caps').mark('beat-create')
-                    upload = ui.upload(on_upload=self.upload_beat, auto_upload=True,
-                                       max_file_size=_upload_cap(),
-                                       on_rejected=lambda: ui.notify('That file is too large (50 MB at most).',
-                                                                     type='negative')) \
+                    upload = Upload(on_upload=self.upload_beat, auto_upload=True,
+                                    max_file_size=_upload_cap(),
+                                    on_rejected=lambda: ui.notify('That file is too large (50 MB at most).',
+                                                                  type='negative')) \
                         .props('accept=.wav,.mp3,.aif,.aiff,audio/*').classes('hidden').mark('beat-upload')
                     ui.button('Use my own beat', icon='upload_file', on_click=lambda: upload.run_method('pickFiles')) \
                         .props('outline no-caps').mark('beat-own')

@@ -18,6 +18,7 @@ from liab.services import content, lyrics, videos
 from liab.web.components.busy import while_busy
 from liab.web.components.clipboard import copy_text
 from liab.web.components.job_progress import JobProgress
+from liab.web.components.upload import Upload
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
 
@@ -63,10 +64,10 @@ class ContentStage:
             ui.label(f'Upload a clip (MP4, MOV or WebM, {cap // (1024 * 1024)} MB at most): we keep it, note its '
                      'length and frame rate, and write down its words for the score and the captions.') \
                 .classes('liab-note')
-            self.video_upload = ui.upload(auto_upload=True, max_file_size=cap, on_upload=self.upload_video,
-                                          on_rejected=lambda: ui.notify(
-                                              f'That file is too large ({cap // (1024 * 1024)} MB at most).',
-                                              type='negative')) \
+            self.video_upload = Upload(auto_upload=True, max_file_size=cap, on_upload=self.upload_video,
+                                       on_rejected=lambda: ui.notify(
+                                           f'That file is too large ({cap // (1024 * 1024)} MB at most).',
+                                           type='negative')) \
                 .props('accept="video/mp4,video/quicktime,video/webm,.mp4,.mov,.webm"').classes('hidden') \
                 .mark('content-video-upload')
             with ui.row(align_items='center'):

@@ -20,6 +20,7 @@ from liab.services.projects import AssetSource
 from liab.web.components.busy import while_busy
 from liab.web.components.job_progress import JobProgress
 from liab.web.components.lyrics_sheet import LyricsSheet
+from liab.web.components.upload import Upload
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
 from liab.writers.lyrics import GENRES, MOODS, Lyrics
@@ -60,9 +61,9 @@ class LyricsStage:
                                 .mark('lyrics-mood')
                     with ui.tab_panel('from_beat'):
                         self.beat_line = ui.label().classes('liab-note').mark('lyrics-beat')
-                        upload = ui.upload(on_upload=self._analyse_upload, auto_upload=True,
-                                           max_file_size=get_settings().max_upload_bytes,
-                                           on_rejected=lambda: ui.notify('That file is too large.', type='negative')) \
+                        upload = Upload(on_upload=self._analyse_upload, auto_upload=True,
+                                        max_file_size=get_settings().max_upload_bytes,
+                                        on_rejected=lambda: ui.notify('That file is too large.', type='negative')) \
                             .props('accept=.wav,.mp3,.aif,.aiff,.flac,.m4a,audio/*').classes('hidden') \
                             .mark('lyrics-beat-upload')
                         ui.button('Use a beat file instead', icon='upload_file',

@@ -16,6 +16,7 @@ from liab.errors import LiabError
 from liab.services import mixing
 from liab.web.components.job_progress import JobProgress
 from liab.web.components.mix_parts import ab_players, report_table, slider, target_note
+from liab.web.components.upload import Upload
 from liab.web.components.waveform import WaveformPlayer
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
@@ -45,8 +46,8 @@ class MixStage:
                     self.preset = ui.toggle(PRESET_CHOICES, value=saved.get('preset') or 'manual',
                                             on_change=self._apply_preset).props('no-caps').mark('mix-preset')
                     ui.space()
-                    song = ui.upload(on_upload=self._upload_song, auto_upload=True,
-                                     max_file_size=get_settings().max_upload_bytes) \
+                    song = Upload(on_upload=self._upload_song, auto_upload=True,
+                                  max_file_size=get_settings().max_upload_bytes) \
                         .props(ACCEPT).classes('hidden').mark('mix-song-upload')
                     ui.button('Use a finished song', icon='upload_file',
                               on_click=lambda: song.run_method('pickFiles')).props('flat no-caps').mark('mix-song')
@@ -84,8 +85,8 @@ class MixStage:
                 with ui.row(align_items='center').classes('w-full'):
                     self.reference = ui.select({'': 'No reference track'}, value='', label='Match a reference') \
                         .classes('grow').mark('mix-reference')
-                    ref = ui.upload(on_upload=self._upload_reference, auto_upload=True,
-                                    max_file_size=get_settings().max_upload_bytes) \
+                    ref = Upload(on_upload=self._upload_reference, auto_upload=True,
+                                 max_file_size=get_settings().max_upload_bytes) \
                         .props(ACCEPT).classes('hidden').mark('mix-reference-upload')
                     ui.button('Add a reference', icon='library_music', on_click=lambda: ref.run_method('pickFiles')) \
                         .props('flat no-caps').mark('mix-reference-add')

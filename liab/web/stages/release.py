@@ -15,6 +15,7 @@ from liab.services import release
 from liab.services.projects import AssetSource
 from liab.web.components.job_progress import JobProgress
 from liab.web.components.release_form import DetailsForm, checklist
+from liab.web.components.upload import Upload
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
 
@@ -41,7 +42,7 @@ class ReleaseStage:
                 with ui.row(align_items='center'):
                     ui.button('Generate 3 covers', icon='palette', on_click=self.generate_covers) \
                         .props('unelevated no-caps').mark('release-generate-covers')
-                    own = ui.upload(on_upload=self.own_cover, auto_upload=True, max_file_size=MAX_COVER_BYTES) \
+                    own = Upload(on_upload=self.own_cover, auto_upload=True, max_file_size=MAX_COVER_BYTES) \
                         .props('accept=.jpg,.jpeg,.png,image/jpeg,image/png').classes('hidden') \
                         .mark('release-own-cover-upload')
                     ui.button('Use my own cover', icon='image', on_click=lambda: own.run_method('pickFiles')) \

@@ -16,6 +16,7 @@ from liab.web.api import recordings as recordings_api
 from liab.web.components.dialogs import confirm
 from liab.web.components.job_progress import JobProgress
 from liab.web.components.recorder import Recorder
+from liab.web.components.upload import Upload
 from liab.web.components.waveform import WaveformPlayer
 from liab.web.stages import StageContext
 from liab.web.voice_control import say
@@ -39,11 +40,11 @@ class UploadStage:
                 ui.label(f'WAV, MP3, AIFF, FLAC or M4A, up to {cap // (1024 * 1024)} MB each. Upload your vocals '
                          'only: the beat is mixed in at the next stage.').classes('liab-note')
                 with ui.row(align_items='center').classes('w-full'):
-                    self.upload = ui.upload(multiple=True, auto_upload=True, max_file_size=cap,
-                                            on_upload=self.upload_take,
-                                            on_rejected=lambda: ui.notify(
-                                                f'That file is too large ({cap // (1024 * 1024)} MB at most).',
-                                                type='negative')) \
+                    self.upload = Upload(multiple=True, auto_upload=True, max_file_size=cap,
+                                         on_upload=self.upload_take,
+                                         on_rejected=lambda: ui.notify(
+                                             f'That file is too large ({cap // (1024 * 1024)} MB at most).',
+                                             type='negative')) \
                         .props(f'accept={ACCEPT}').classes('hidden').mark('upload-files')
                     self.pick = ui.button('Choose files', icon='upload_file',
                                           on_click=lambda: self.upload.run_method('pickFiles')) \
