@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from liab import media, quota
+from liab import media
 from liab.audio import dsp, ingest
 from liab.errors import BadInput
 from liab.models import ProjectPublic, utcnow
@@ -208,14 +208,8 @@ def store_master(*, session: Session, project_id: str, made: dict[str, Any], sou
 def take_input(*, project_id: str, source: Any, original_name: str, max_bytes: int) -> ingest.IngestedAudio:
     """A finished song (or any audio) uploaded to enter the chain at step 2: through the safe intake, into a hidden
     folder that store_input moves it out of, so an upload the project never records leaves no file of its own."""
-    quota.check_upload(project_id, source)
-    staging = media.temp_dir(media.project_dir(project_id, create=True) / INPUTS, 'input')
-    try:
-        return ingest.ingest_audio(source, original_name=original_name, dest_dir=staging, max_bytes=max_bytes,
-                                   allowed=INPUT_FORMATS, stem='input')
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    return recordings.staged_ingest(project_id, INPUTS, source, original_name=original_name, max_bytes=max_bytes,
+                                    allowed=INPUT_FORMATS, stem='input')
 
 
 def store_input(*, session: Session, project_id: str, taken: ingest.IngestedAudio,

@@ -61,11 +61,19 @@ def intake(*, project_id: str, source: Path | BinaryIO, original_name: str, max_
 
     Sync and slow (ffmpeg decodes the whole file): the web layer runs it on a worker thread.
     """
+    return staged_ingest(project_id, FOLDER, source, original_name=original_name, max_bytes=max_bytes,
+                         allowed=FORMATS, stem='take')
+
+
+def staged_ingest(project_id: str, folder: str, source: Any, *, original_name: str, max_bytes: int,
+                  allowed: tuple[str, ...], stem: str) -> IngestedAudio:
+    """The safe intake of an upload into a new hidden folder inside the project's `folder`, after the storage quota
+    allows it; the caller moves the file out when the project records it. Nothing is left when it is refused."""
     quota.check_upload(project_id, source)
-    staging = media.temp_dir(media.project_dir(project_id, create=True) / FOLDER, 'take')
+    staging = media.temp_dir(media.project_dir(project_id, create=True) / folder, stem)
     try:
         return ingest.ingest_audio(source, original_name=original_name, dest_dir=staging, max_bytes=max_bytes,
-                                   allowed=FORMATS, stem='take')
+                                   allowed=allowed, stem=stem)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
