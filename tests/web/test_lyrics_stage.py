@@ -38,6 +38,8 @@ async def _write(user: User, genre: str, mood: str, theme: str) -> None:
     count = len(_versions())
     user.find(marker='lyrics-run').click()
     await until(lambda: len(_versions()) == count + 1)
+    # The row is written before the stage has its copy: wait for the page too, or the next action may act on the old.
+    await user.should_see(f'Version {count + 1} of {count + 1}', marker='lyrics-version', retries=100)
 
 
 async def test_write_shows_section_cards_saves_lyrics_txt_and_ticks_the_stage(user: User) -> None:
