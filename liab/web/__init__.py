@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 from nicegui.storage import Storage
 
 from liab import __version__, db, jobs, quota
@@ -21,6 +21,7 @@ from liab.config import Settings, get_secrets, get_settings, prepare_data_dir
 from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
+from liab.services import library
 from liab.web import auth_pages, billing_pages, home, loop_probe, ratelimit
 from liab.web.api import analytics as analytics_api
 from liab.web.api import auth as auth_api
@@ -128,10 +129,6 @@ def _tune_gc() -> None:
 
 async def _housekeeping() -> None:
     """Every few hours, off the event loop: anonymous working projects untouched for LIAB_ANONYMOUS_PURGE_DAYS go."""
-    from nicegui import run
-
-    from liab.services import library
-
     await asyncio.sleep(HOUSEKEEPING_FIRST_S)  # not in the busy first minute
     while True:
         days = get_settings().anonymous_purge_days

@@ -12,6 +12,7 @@ from nicegui.testing import User
 from liab.config import get_settings
 from liab.services import recordings
 from tests.web.conftest import only_project
+from tests.web.test_account import _log_in
 
 PASSWORD = 'night-drive-42-echo'
 RATE = 44100
@@ -27,6 +28,12 @@ def _take(seconds: float) -> bytes:
 @pytest.fixture
 def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     yield monkeypatch
+    get_settings.cache_clear()
+
+
+def _set(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    """A setting for the app the `user` fixture sets up next (request the fixture that calls this before `user`)."""
+    monkeypatch.setenv(name, value)
     get_settings.cache_clear()
 
 
@@ -47,8 +54,7 @@ def _stored_files() -> list[Path]:
 
 @pytest.fixture
 def one_mb_quota(settings_env: pytest.MonkeyPatch) -> None:
-    settings_env.setenv('LIAB_STORAGE_QUOTA_MB', '1')
-    get_settings.cache_clear()
+    _set(settings_env, 'LIAB_STORAGE_QUOTA_MB', '1')
 
 
 async def test_an_upload_past_the_storage_quota_is_refused_with_what_is_left_and_nothing_is_kept(
@@ -88,14 +94,12 @@ async def test_a_full_account_cannot_start_a_heavy_job_either(one_mb_quota: None
 
 @pytest.fixture
 def six_requests_a_minute(settings_env: pytest.MonkeyPatch) -> None:
-    settings_env.setenv('LIAB_API_RATE_PER_MIN', '6')
-    get_settings.cache_clear()
+    _set(settings_env, 'LIAB_API_RATE_PER_MIN', '6')
 
 
 @pytest.fixture
 def three_log_ins_a_minute(settings_env: pytest.MonkeyPatch) -> None:
-    settings_env.setenv('LIAB_LOGIN_RATE_PER_MIN', '3')
-    get_settings.cache_clear()
+    _set(settings_env, 'LIAB_LOGIN_RATE_PER_MIN', '3')
 
 
 async def test_the_api_answers_429_past_the_rate_per_client_and_other_clients_carry_on(
@@ -125,10 +129,6 @@ async def test_log_in_attempts_are_limited_per_address_on_the_api_and_the_form(
 
     assert right.status_code == 429  # even the right password waits: guesses cannot be told from it
     assert right.json()['error'].startswith('Too many log-in attempts from here. Try again in ')
-    await user.open('/')
-    user.find(marker='account-login').click()
-    user.find(marker='login-email').type('nova@example.com')
-    user.find(marker='login-password').type(PASSWORD)
-    user.find(marker='login-submit').click()
+    await _log_in(user, 'nova@example.com', PASSWORD)
     await user.should_see('Too many log-in attempts from here. Try again in', marker='login-error')
     await user.should_not_see(marker='account-avatar')
