@@ -28,6 +28,7 @@ from tests.conftest import ROOT, app_env, free_port, serving
 
 PASSWORD = 'night-drive-42-echo'
 MB = 1024 * 1024
+WARM_UP_PREFIX = 'liab-warm-up-'  # the job worker's scratch folders (liab.audio analysis and dsp warm_up)
 # A second rate limiter may stand in front of /api: these tests send many requests from one address.
 UNLIMITED = {'LIAB_API_RATE_PER_MIN': '100000', 'LIAB_LOGIN_RATE_PER_MIN': '100000'}
 
@@ -241,7 +242,9 @@ def multipart(file_field: str, filename: bytes, content: bytes, *, fields: dict[
 # files ---------------------------------------------------------------------------------------------------------------
 
 def listing(folder: Path) -> set[str]:
-    """Every file and folder under `folder`, as paths relative to it."""
+    """Every file and folder under `folder`, as paths relative to it, but for the job worker's warm-up scratch
+    folders: a worker warms up once, whenever it starts, and removes its folder when done."""
     if not folder.exists():
         return set()
-    return {path.relative_to(folder).as_posix() for path in folder.rglob('*')}
+    return {path.relative_to(folder).as_posix() for path in folder.rglob('*')
+            if not path.relative_to(folder).parts[0].startswith(WARM_UP_PREFIX)}

@@ -100,7 +100,7 @@ def estimate_key(mono: np.ndarray, sample_rate: int) -> tuple[str | None, float]
 def warm_up() -> None:
     """Run every code path once on a short synthetic file (imports, ffmpeg, FFT plans, filter designs) so a
     worker's first real request is as fast as its tenth."""
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix='liab-warm-up-') as folder:
         path = io.write_wav(_warm_up_signal(), 44100, Path(folder) / 'warm-up.wav')
         analyze(path, input_format='wav')
 

@@ -85,7 +85,7 @@ def warm_up() -> None:
     t = np.arange(3 * rate) / rate
     tone = np.sin(2 * np.pi * 220 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 2 * t)) + 0.3 * np.sin(2 * np.pi * 3520 * t)
     x = (0.3 * np.stack([tone, np.roll(tone, 100)])).astype(np.float32)
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix='liab-warm-up-') as folder:
         source = files.write(x, rate, Path(folder) / 'warm-up.wav')
         mixed = mix_vocal(source, source, Path(folder) / 'mix.wav', VocalMix())
         process(mixed, Path(folder) / 'out.wav', PRESETS['warm'], Master())
