@@ -22,7 +22,7 @@ from liab.errors import StartupError
 from liab.logs import configure_logging
 from liab.providers import check_provider_settings
 from liab.services import library
-from liab.web import auth_pages, billing_pages, home, loop_probe, ratelimit
+from liab.web import auth_pages, billing_pages, home, loop_probe, ratelimit, speedups
 from liab.web.api import analytics as analytics_api
 from liab.web.api import auth as auth_api
 from liab.web.api import beats as beats_api
@@ -65,6 +65,7 @@ def setup() -> RunConfig:
 
     app.docs_url, app.redoc_url, app.openapi_url = '/api/docs', '/api/redoc', '/openapi.json'  # ui.run serves them
     install_openapi(app, version=__version__)
+    speedups.install()  # a third less CPU per element built, on the event loop
     app.add_static_files('/static', STATIC_DIR)
     ui.add_head_html(f'<link rel="stylesheet" href="/static/liab.css?v={_asset_version()}">', shared=True)
     app.add_middleware(RequestGuard, limit=body_limits(settings))
