@@ -26,6 +26,7 @@ from liab import media
 from liab.audio import io
 from liab.audio.dsp import files, meter
 from liab.audio.dsp.report import summary
+from liab.release import details
 
 Progress = Callable[[float, str], None]
 
@@ -123,8 +124,7 @@ def clean_text(text: str) -> str:
 
 def normalize_isrc(isrc: str) -> str:
     """'us-s1z-99-00001' -> 'USS1Z9900001'; ValueError unless it is CC XXX YY NNNNN (REFERENCE.md)."""
-    code = re.sub(r'[\s-]', '', str(isrc))
-    code = code.upper() if code.isascii() else code  # a dotless i would upper-case to I
+    code = details.normalise_isrc(isrc)  # the same reading as the release form's check
     if not _ISRC.fullmatch(code):
         raise ValueError(f'The ISRC must be 12 characters like CC-XXX-YY-NNNNN, not {isrc!r}.')
     return code

@@ -24,8 +24,8 @@ from liab.analytics import csvfile, summary
 from liab.analytics.figures import METRICS
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
-from liab.services import analytics, library, projects
-from liab.web.api.common import api, current_user, docs, ok, read_form
+from liab.services import analytics, library
+from liab.web.api.common import api, current_user, docs, ok, read_form, session_project
 from liab.web.bridge import in_session
 
 CSV_HEADERS = {'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="figures.csv"'}
@@ -92,10 +92,8 @@ async def export_csv(request: Request, session_id: str = '') -> Response:
 
 
 async def _project(user: User, session_id: str, *, create: bool) -> ProjectPublic | None:
-    if session_id.strip():
-        return await in_session(projects.get_owned_project, project_id=session_id.strip(), user_id=user.id)
-    if create:
-        return await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
+    if create or session_id.strip():
+        return await session_project(user, session_id)
     return await in_session(library.working_project, browser_id='', user_id=user.id)
 
 

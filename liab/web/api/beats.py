@@ -11,8 +11,8 @@ from liab import jobs, media
 from liab.config import get_settings
 from liab.errors import ProviderUnavailable
 from liab.providers import beats as beatoven
-from liab.services import beats, library, projects
-from liab.web.api.common import api, current_user, docs, ok, read_body
+from liab.services import beats
+from liab.web.api.common import api, current_user, docs, ok, read_body, session_project
 from liab.web.bridge import in_session
 
 
@@ -40,10 +40,7 @@ async def create_beat(request: Request) -> JSONResponse:
     body = await read_body(request, BeatRequest)
     spec = beats.beat_spec(prompt=body.prompt, genre=body.genre, mood=body.mood, bpm=body.bpm, key=body.key,
                            length_s=body.duration_sec, seed=body.seed)
-    if body.session_id:
-        project = await in_session(projects.get_owned_project, project_id=body.session_id, user_id=user.id)
-    else:
-        project = await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
+    project = await session_project(user, body.session_id)
     folder = media.project_dir(project.id, create=True) / beats.FOLDER
     folder.mkdir(exist_ok=True)
     fields = {'genre': spec.genre, 'mood': spec.mood, 'bpm': spec.bpm, 'key': spec.key, 'length_s': spec.length_s,

@@ -19,9 +19,9 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from liab.errors import BadInput, LiabError
-from liab.models import User
+from liab.models import ProjectPublic, User
 from liab.security import Unauthorized
-from liab.services import auth
+from liab.services import auth, library, projects
 from liab.web.bridge import in_session
 
 P = ParamSpec('P')
@@ -99,6 +99,21 @@ async def read_form(request: Request, *, max_files: int = 1, max_fields: int = 1
         yield form
     finally:
         await form.close()
+
+
+async def owned_project(user: User, session_id: str | None) -> ProjectPublic:
+    """The caller's project that `session_id` names; a missing id is a BadInput, another's project a NotFound."""
+    project_id = (session_id or '').strip()
+    if not project_id:
+        raise BadInput('session_id: the project id is required.')
+    return await in_session(projects.get_owned_project, project_id=project_id, user_id=user.id)
+
+
+async def session_project(user: User, session_id: str | None) -> ProjectPublic:
+    """The caller's project that `session_id` names or, with no id, the caller's working project (made if need be)."""
+    if session_id and session_id.strip():
+        return await owned_project(user, session_id)
+    return await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
 
 
 async def run_job(project_id: str, label: str, fn: Callable[..., Any], /, *args: Any) -> Any:

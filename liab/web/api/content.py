@@ -20,10 +20,20 @@ from liab import media
 from liab.config import get_settings
 from liab.content import plan, schedule, score
 from liab.errors import BadInput
-from liab.models import ProjectPublic, User
+from liab.models import User
 from liab.providers import text
-from liab.services import content, library, projects, videos
-from liab.web.api.common import api, current_user, docs, ok, read_body, read_form, run_job
+from liab.services import content, videos
+from liab.web.api.common import (
+    api,
+    current_user,
+    docs,
+    ok,
+    owned_project,
+    read_body,
+    read_form,
+    run_job,
+    session_project,
+)
 from liab.web.bridge import in_session
 
 
@@ -159,7 +169,7 @@ async def add_post(request: Request) -> JSONResponse:
     """Schedule a post: through GetLate when GETLATE_API_KEY is set (a failure keeps it local, with a notice)."""
     user = await current_user(request)
     body = await read_body(request, ScheduleRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     prepared = await run.io_bound(content.prepare_post, project_id=project.id, data=project.data,
                                   values=body.form(project.id), tz=body.time_zone)
     await in_session(content.store_post, write=True, project_id=project.id, post=prepared.post)
@@ -173,7 +183,7 @@ async def save_post(request: Request) -> JSONResponse:
     """Keep a post in the local schedule only (the spec's save-scheduled): the artist posts it."""
     user = await current_user(request)
     body = await read_body(request, ScheduleRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     stored = await in_session(content.add_post, write=True, project_id=project.id, tz=body.time_zone,
                               values=body.form(project.id))
     newest = stored.data['content']['posts'][-1]
@@ -184,7 +194,7 @@ async def save_post(request: Request) -> JSONResponse:
 async def get_scheduled(request: Request, session_id: str = '') -> JSONResponse:
     """The schedule, soonest first; GetLate's posts are asked for their news first."""
     user = await current_user(request)
-    project = await _owned(user, session_id)
+    project = await owned_project(user, session_id)
     statuses, notice = await run.io_bound(content.remote_statuses, project.data)
     if statuses:
         project = await in_session(content.store_remote_statuses, write=True, project_id=project.id,
@@ -200,7 +210,7 @@ async def release_plan(request: Request) -> JSONResponse:
     """Without `items`: the proposed release plan. With `items` (as proposed, edited): add them to the schedule."""
     user = await current_user(request)
     body = await read_body(request, PlanRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     if body.items is not None:
         project = await in_session(content.accept_plan, write=True, project_id=project.id, items=body.items,
                                    tz=body.time_zone)
@@ -218,10 +228,9 @@ async def upload_video(request: Request) -> JSONResponse:
         upload, session_id = form.get('file'), form.get('session_id')
         if not isinstance(upload, UploadFile):
             raise BadInput('file: send the video as a multipart file field named "file".')
-        if isinstance(session_id, str) and session_id.strip():
-            project = await _owned(user, session_id.strip())
-        else:
-            project = await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
+        if session_id is not None and not isinstance(session_id, str):
+            raise BadInput('session_id must be a project id.')
+        project = await session_project(user, session_id)
         taken = await run.io_bound(videos.take_video, project_id=project.id, source=upload.file,
                                    original_name=upload.filename or 'video',
                                    max_bytes=get_settings().max_video_bytes)
@@ -246,7 +255,7 @@ async def make_visualizer(request: Request) -> JSONResponse:
     """A 1080x1920 visualizer video of a part of the master (the suggested part unless `start_s` is given)."""
     user = await current_user(request)
     body = await read_body(request, VisualizerRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     inputs = videos.render_inputs(project.data, project.id)
     start = body.start_s
     if start is None:
@@ -266,7 +275,7 @@ async def make_canvas(request: Request) -> JSONResponse:
     """A silent 9:16 Spotify Canvas loop (3 to 8 s) from the cover art."""
     user = await current_user(request)
     body = await read_body(request, CanvasRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     inputs = videos.render_inputs(project.data, project.id)
     folder = str(media.project_dir(project.id) / videos.MADE)
     made = await run_job(project.id, 'Rendering the Canvas loop', videos.canvas_job, inputs, folder, body.seconds,
@@ -277,17 +286,11 @@ async def make_canvas(request: Request) -> JSONResponse:
                     'height': entry['height'], 'generated_cover': entry['generated_cover']})
 
 
-async def _owned(user: User, session_id: str | None) -> ProjectPublic:
-    if not session_id:
-        raise BadInput('session_id: the project id is required.')
-    return await in_session(projects.get_owned_project, project_id=session_id, user_id=user.id)
-
-
 async def _song(user: User, body: SongFields) -> dict[str, Any]:
     """The fields given, with the project's own filling the gaps."""
     known: dict[str, Any] = {'title': '', 'artist': '', 'lyrics': '', 'mood': '', 'genre': '', 'bpm': None}
     if body.session_id:
-        project = await _owned(user, body.session_id)
+        project = await owned_project(user, body.session_id)
         known = await run.io_bound(content.song_of, project.data, project.id)
     given = {key: getattr(body, key) for key in ('title', 'lyrics', 'mood', 'genre') if getattr(body, key)}
     return {**known, **given}

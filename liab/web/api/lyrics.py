@@ -23,10 +23,10 @@ from liab.config import get_settings
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
 from liab.providers.text import Written
-from liab.services import beats, library, projects
+from liab.services import beats
 from liab.services import lyrics as lyric_service
 from liab.services.projects import AssetSource
-from liab.web.api.common import api, current_user, docs, ok, read_body, read_form
+from liab.web.api.common import api, current_user, docs, ok, read_body, read_form, session_project
 from liab.web.bridge import in_session
 from liab.writers.lyrics import Lyrics, parse_lyrics
 
@@ -114,7 +114,7 @@ async def from_beat(request: Request) -> JSONResponse:
         session_id = session_id if isinstance(session_id, str) and session_id else None
         theme = form.get('theme')
         theme = theme if isinstance(theme, str) else ''
-        project = await _project(user, session_id)
+        project = await session_project(user, session_id)
         if isinstance(upload, UploadFile):
             context = await _analyse(project, upload)
         else:
@@ -158,15 +158,9 @@ def _given_lyrics(body: RefineRequest) -> Lyrics:
     return lyric_service.clean(parse_lyrics(body.lyrics))
 
 
-async def _project(user: User, session_id: str | None) -> ProjectPublic:
-    if session_id:
-        return await in_session(projects.get_owned_project, project_id=session_id, user_id=user.id)
-    return await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
-
-
 async def _store(user: User, session_id: str | None, written: Written[Lyrics], *, kind: str, note: str,
                  details: dict[str, Any]) -> ProjectPublic:
-    project = await _project(user, session_id)
+    project = await session_project(user, session_id)
     source = AssetSource('service' if written.provider == 'openai' else 'local', written.source_name)
     return await in_session(lyric_service.store_version, write=True, project_id=project.id, lyrics=written.value,
                             kind=kind, note=note, source=source,

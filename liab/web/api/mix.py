@@ -20,8 +20,18 @@ from liab.audio import dsp
 from liab.config import get_settings
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
-from liab.services import library, mixing, projects
-from liab.web.api.common import api, current_user, docs, ok, read_body, read_form, run_job, validation_message
+from liab.services import mixing
+from liab.web.api.common import (
+    api,
+    current_user,
+    docs,
+    ok,
+    read_body,
+    read_form,
+    run_job,
+    session_project,
+    validation_message,
+)
 from liab.web.bridge import in_session
 
 
@@ -66,7 +76,7 @@ def register() -> None:
 async def run_mix(request: Request) -> JSONResponse:
     user = await current_user(request)
     body = await read_body(request, RunRequest)
-    project = await _project(user, body.session_id)
+    project = await session_project(user, body.session_id)
     beat, take = mixing.step_one_inputs(project.data)
     offset = mixing.default_offset_ms(take) if body.offset_ms is None else body.offset_ms
     vocal = mixing.vocal_settings({'vocal_gain_db': body.vocal_gain, 'beat_gain_db': body.beat_gain,
@@ -105,7 +115,7 @@ async def _process(user: User, upload: Any, form: ProcessForm) -> JSONResponse:
               'amount': _unit('master_strength', form.master_strength) if form.ai_master else 0.0}
     mixing.master_settings(master)
     strength = _unit('mix_strength', form.mix_strength)
-    project = await _project(user, form.session_id)
+    project = await session_project(user, form.session_id)
     if isinstance(upload, UploadFile):
         taken = await run.io_bound(mixing.take_input, project_id=project.id, source=upload.file,
                                    original_name=upload.filename or 'song', max_bytes=get_settings().max_upload_bytes)
@@ -171,9 +181,3 @@ async def _form(request: Request, stack: AsyncExitStack) -> tuple[Any, ProcessFo
         return form.get('file'), ProcessForm.model_validate(fields)
     except ValidationError as exc:
         raise BadInput(validation_message(exc)) from None
-
-
-async def _project(user: User, session_id: str | None) -> ProjectPublic:
-    if session_id:
-        return await in_session(projects.get_owned_project, project_id=session_id, user_id=user.id)
-    return await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)

@@ -25,8 +25,8 @@ from starlette.datastructures import FormData, UploadFile
 from liab import jobs, logs, media
 from liab.config import get_settings
 from liab.errors import BadInput, Forbidden
-from liab.services import library, projects, recordings
-from liab.web.api.common import api, current_user, docs, ok, read_form
+from liab.services import recordings
+from liab.web.api.common import api, current_user, docs, ok, read_form, session_project
 from liab.web.bridge import in_session
 
 UPLOAD_PATH = '/api/recordings/upload'
@@ -49,10 +49,7 @@ async def upload_take(request: Request) -> JSONResponse:
         session_id = form.get('session_id')
         if session_id is not None and not isinstance(session_id, str):
             raise BadInput('session_id must be a project id.')
-        if session_id:
-            project = await in_session(projects.get_owned_project, project_id=session_id.strip(), user_id=user.id)
-        else:
-            project = await in_session(library.ensure_working_project, write=True, browser_id='', user_id=user.id)
+        project = await session_project(user, session_id)
         with logs.action('api_upload_take', project.id):
             stored = await receive_take(project.id, file.file, file.filename or '', origin='uploaded')
     return ok(data=answer(project.id, stored.take))

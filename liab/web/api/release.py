@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from liab import media
 from liab.errors import BadInput
-from liab.models import ProjectPublic, User
+from liab.models import ProjectPublic
 from liab.providers import text
-from liab.services import projects, release
+from liab.services import release
 from liab.services.projects import AssetSource
-from liab.web.api.common import api, current_user, docs, ok, read_body, run_job
+from liab.web.api.common import api, current_user, docs, ok, owned_project, read_body, run_job
 from liab.web.bridge import in_session
 
 
@@ -82,7 +82,7 @@ async def cover(request: Request) -> JSONResponse:
     from liab import art
     user = await current_user(request)
     body = await read_body(request, CoverRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     folder = media.project_dir(project.id, create=True) / release.COVER_DIR / 'candidates'
     fields = release.cover_fields(title=body.track_title, artist=body.artist_name, genre=body.genre,
                                   mood=body.mood, seed=body.seed)
@@ -98,7 +98,7 @@ async def cover(request: Request) -> JSONResponse:
 async def select_cover(request: Request) -> JSONResponse:
     user = await current_user(request)
     body = await read_body(request, SelectCover)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     relpath = _relpath(project, body.cover_url)
     chosen = next((c for c in release.release_state(project.data).get('candidates') or [] if c['path'] == relpath),
                   None)
@@ -119,7 +119,7 @@ async def select_cover(request: Request) -> JSONResponse:
 async def write_copy(request: Request) -> JSONResponse:
     user = await current_user(request)
     body = await read_body(request, CopyRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     values = {'title': body.track_title, 'artist': body.artist_name, 'genre': body.genre, 'mood': body.mood}
     meta = project.data.get('metadata') or {}
     written = await run.io_bound(text.write_release_copy, values, body.lyrics or '',
@@ -139,7 +139,7 @@ async def lyrics_pdf(request: Request) -> JSONResponse:
 
     user = await current_user(request)
     body = await read_body(request, LyricsPdf)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     parsed = release.stored_details(project.data)
     path = media.project_dir(project.id, create=True) / release.FOLDER / 'lyrics' / 'lyrics.pdf'
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +152,7 @@ async def lyrics_pdf(request: Request) -> JSONResponse:
 async def metadata(request: Request) -> JSONResponse:
     user = await current_user(request)
     body = await read_body(request, MetadataRequest)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     values = {**(body.model_extra or {}), 'title': body.track_title, 'artist': body.artist_name, 'mood': body.mood,
               'genre': body.genre, 'explicit': body.explicit, 'release_date': body.release_date}
     values.setdefault('language', 'en')
@@ -167,7 +167,7 @@ async def metadata(request: Request) -> JSONResponse:
 async def download_all(request: Request) -> JSONResponse:
     user = await current_user(request)
     body = await read_body(request, Session)
-    project = await _owned(user, body.session_id)
+    project = await owned_project(user, body.session_id)
     inputs = release.pack_inputs(project.data, project.id)
     await in_session(release.check_release_allowed, project_id=project.id, user_id=user.id)
     made = await run_job(project.id, 'Building the release pack', release.pack_job, inputs,
@@ -181,7 +181,7 @@ async def download_all(request: Request) -> JSONResponse:
 @api
 async def files(request: Request, session_id: str = '') -> JSONResponse:
     user = await current_user(request)
-    project = await _owned(user, session_id)
+    project = await owned_project(user, session_id)
     folder = media.project_dir(project.id) / release.FOLDER
     found = [] if not folder.exists() else sorted(
         p for p in folder.rglob('*') if p.is_file() and not any(part.startswith('.') for part in p.parts))
@@ -192,17 +192,11 @@ async def files(request: Request, session_id: str = '') -> JSONResponse:
 @api
 async def pack(request: Request, session_id: str = '') -> JSONResponse:
     user = await current_user(request)
-    project = await _owned(user, session_id)
+    project = await owned_project(user, session_id)
     state = release.release_state(project.data)
     return ok(data={'coverArt': state.get('cover_art'), 'metadataFile': state.get('metadata_path'),
                     'details': state.get('details'), 'copy': state.get('copy'), 'pack': state.get('pack'),
                     'missing': release.missing_for_pack(project.data)})
-
-
-async def _owned(user: User, session_id: str) -> ProjectPublic:
-    if not session_id:
-        raise BadInput('session_id: the project id is required.')
-    return await in_session(projects.get_owned_project, project_id=session_id, user_id=user.id)
 
 
 def _relpath(project: ProjectPublic, url: str) -> str:
