@@ -30,14 +30,13 @@ def install() -> None:
 
 def expects_arguments(func: Callable) -> bool:
     """NiceGUI's `expects_arguments`, remembered per function for bound methods."""
-    ask = _niceguis_own
     if not isinstance(func, types.MethodType):
-        return ask(func)
+        return _niceguis_own(func)
     function = func.__func__
     try:
         return _answers[function]
     except KeyError:
-        answer = _answers[function] = ask(func)
+        answer = _answers[function] = _niceguis_own(func)
         return answer
     except TypeError:  # a function that cannot be weakly referenced: ask every time
-        return ask(func)
+        return _niceguis_own(func)

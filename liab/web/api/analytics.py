@@ -25,7 +25,7 @@ from liab.analytics.figures import METRICS
 from liab.errors import BadInput
 from liab.models import ProjectPublic, User
 from liab.services import analytics, library
-from liab.web.api.common import api, current_user, docs, ok, read_form, session_project
+from liab.web.api.common import api, current_user, docs, form_session_id, ok, owned_project, read_form, session_project
 from liab.web.bridge import in_session
 
 CSV_HEADERS = {'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="figures.csv"'}
@@ -44,7 +44,7 @@ def register() -> None:
 @api
 async def figures(request: Request, session_id: str = '') -> JSONResponse:
     user = await current_user(request)
-    project = await _project(user, session_id, create=False)
+    project = await _project(user, session_id)
     found = await in_session(analytics.points, project_id=project.id) if project else []
     made = summary.summarise(found)
     return ok(data={
@@ -71,12 +71,9 @@ async def import_csv(request: Request) -> JSONResponse:
         file = form.get('file')
         if not isinstance(file, UploadFile):
             raise BadInput('Send the CSV as a file in the form field "file".')
-        session_id = form.get('session_id')
-        if session_id is not None and not isinstance(session_id, str):
-            raise BadInput('session_id must be a project id.')
+        session_id = form_session_id(form)
         text = csvfile.decode(await file.read(csvfile.MAX_BYTES + 1))
-    project = await _project(user, session_id or '', create=True)
-    assert project is not None
+    project = await session_project(user, session_id)
     with logs.action('api_analytics_import', project.id):
         stored = await in_session(analytics.import_csv, write=True, project_id=project.id, text=text)
     return ok(data={'session_id': project.id, 'kind': stored.kind, 'added': stored.added, 'updated': stored.updated,
@@ -86,14 +83,15 @@ async def import_csv(request: Request) -> JSONResponse:
 @api
 async def export_csv(request: Request, session_id: str = '') -> Response:
     user = await current_user(request)
-    project = await _project(user, session_id, create=False)
+    project = await _project(user, session_id)
     text = await in_session(analytics.export_csv, project_id=project.id) if project else csvfile.to_csv([])
     return Response(text, media_type='text/csv; charset=utf-8', headers=CSV_HEADERS)
 
 
-async def _project(user: User, session_id: str, *, create: bool) -> ProjectPublic | None:
-    if create or session_id.strip():
-        return await session_project(user, session_id)
+async def _project(user: User, session_id: str) -> ProjectPublic | None:
+    """The project `session_id` names or, with no id, the caller's working project if there is one."""
+    if session_id.strip():
+        return await owned_project(user, session_id)
     return await in_session(library.working_project, browser_id='', user_id=user.id)
 
 

@@ -101,6 +101,14 @@ async def read_form(request: Request, *, max_files: int = 1, max_fields: int = 1
         await form.close()
 
 
+def form_session_id(form: FormData) -> str | None:
+    """A form's optional `session_id` field (a file sent in its place is a BadInput)."""
+    session_id = form.get('session_id')
+    if session_id is not None and not isinstance(session_id, str):
+        raise BadInput('session_id must be a project id.')
+    return session_id
+
+
 async def owned_project(user: User, session_id: str | None) -> ProjectPublic:
     """The caller's project that `session_id` names; a missing id is a BadInput, another's project a NotFound."""
     project_id = (session_id or '').strip()

@@ -27,6 +27,7 @@ from liab.web.api.common import (
     api,
     current_user,
     docs,
+    form_session_id,
     ok,
     owned_project,
     read_body,
@@ -225,12 +226,10 @@ async def upload_video(request: Request) -> JSONResponse:
     """Multipart `file` (MP4, MOV or WebM) and optional `session_id`: stored, transcribed, returned (spec 9.7)."""
     user = await current_user(request)
     async with read_form(request, max_files=1, max_fields=4) as form:
-        upload, session_id = form.get('file'), form.get('session_id')
+        upload = form.get('file')
         if not isinstance(upload, UploadFile):
             raise BadInput('file: send the video as a multipart file field named "file".')
-        if session_id is not None and not isinstance(session_id, str):
-            raise BadInput('session_id must be a project id.')
-        project = await session_project(user, session_id)
+        project = await session_project(user, form_session_id(form))
         taken = await run.io_bound(videos.take_video, project_id=project.id, source=upload.file,
                                    original_name=upload.filename or 'video',
                                    max_bytes=get_settings().max_video_bytes)

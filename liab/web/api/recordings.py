@@ -26,7 +26,7 @@ from liab import jobs, logs, media
 from liab.config import get_settings
 from liab.errors import BadInput, Forbidden
 from liab.services import recordings
-from liab.web.api.common import api, current_user, docs, ok, read_form, session_project
+from liab.web.api.common import api, current_user, docs, form_session_id, ok, read_form, session_project
 from liab.web.bridge import in_session
 
 UPLOAD_PATH = '/api/recordings/upload'
@@ -46,10 +46,7 @@ async def upload_take(request: Request) -> JSONResponse:
     user = await current_user(request)
     async with read_form(request, max_files=1, max_fields=8) as form:
         file = _file(form)
-        session_id = form.get('session_id')
-        if session_id is not None and not isinstance(session_id, str):
-            raise BadInput('session_id must be a project id.')
-        project = await session_project(user, session_id)
+        project = await session_project(user, form_session_id(form))
         with logs.action('api_upload_take', project.id):
             stored = await receive_take(project.id, file.file, file.filename or '', origin='uploaded')
     return ok(data=answer(project.id, stored.take))
