@@ -126,6 +126,8 @@ async def test_figures_that_complete_the_cycle_show_the_goal_dialog(user: User) 
     user.find(marker='analytics-streams').elements.pop().set_value(10)
     user.find(marker='analytics-save').click()
     await until(lambda: len(_points()) == 1)
+    # The figures are stored before the stage is ticked: wait for the page to show it done, or the click ticks it.
+    await user.should_see('Done ✓ (click to reopen)', marker='stage-done', retries=100)
     user.find(marker='stage-done').click()  # reopen analytics, and tick every other stage
     await until(lambda: only_project().data['workflow']['completed_stages'] == [])
     with db.session_scope(write=True) as session:
